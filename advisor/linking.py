@@ -1,0 +1,417 @@
+"""Entity linking: longest match of the graph's labels and aliases in a normalised message.
+
+The alias table is built once per graph version from ``skos:prefLabel``, ``skos:altLabel`` and
+``skos:hiddenLabel`` (zh and en) of every linkable resource (stages, institution types,
+mechanisms, programmes and their classes and categories, fields, occupations, credentials,
+titles, regions, interests, misconceptions, education systems), plus codes (``skos:notation``) and
+the colloquial phrases in :mod:`advisor.lexicon`.
+
+- Chinese (and mixed, e.g. "1+X证书", "3+2") aliases: a character trie, leftmost-longest.
+- English aliases: sequences of stemmed words, longest first, whole words only.
+- Typos: an English word of ≥ 5 letters that is not a known alias word is replaced by the
+  known word at edit distance 1 (deletion-neighbourhood look-up); a Chinese alias of ≥ 4
+  characters of a common term also matches with one character substituted, and a 3-character one
+  with a known homophone substituted (专生本 → 专升本).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from advisor.knowledge import RTD, Knowledge
+from advisor.lexicon import COLLOQUIAL
+from advisor.normalize import en_tokens, has_cjk, normalize
+
+__all__ = ["Mention", "AliasTable", "LINKABLE"]
+
+LINKABLE = {
+    "EducationStage",
+    "InstitutionType",
+    "Mechanism",
+    "Programme",
+    "ProgrammeClass",
+    "ProgrammeCategory",
+    "Field",
+    "Occupation",
+    "OccupationGroup",
+    "Credential",
+    "Degree",
+    "Certificate",
+    "Licence",
+    "SkillLevel",
+    "ProfessionalTitle",
+    "Region",
+    "Interest",
+    "Misconception",
+    "EducationSystem",
+}
+# Kinds whose Chinese aliases get typo tolerance: the common terms of the domain.
+COMMON = {
+    "EducationStage",
+    "InstitutionType",
+    "Mechanism",
+    "Credential",
+    "Degree",
+    "Certificate",
+    "Licence",
+    "SkillLevel",
+    "ProfessionalTitle",
+    "Region",
+    "Interest",
+    "EducationSystem",
+    "Field",
+}
+# When an alias names several resources, which kind wins (lower first).
+KIND_RANK = {
+    k: i
+    for i, k in enumerate(
+        (
+            "EducationStage",
+            "Mechanism",
+            "InstitutionType",
+            "Degree",
+            "Licence",
+            "Certificate",
+            "SkillLevel",
+            "Credential",
+            "ProfessionalTitle",
+            "Misconception",
+            "EducationSystem",
+            "Interest",
+            "Region",
+            "Programme",
+            "Occupation",
+            "ProgrammeClass",
+            "Field",
+            "ProgrammeCategory",
+            "OccupationGroup",
+        )
+    )
+}
+_HOMOPHONES = {
+    "生": "升",
+    "升": "生",
+    "职": "直",
+    "烤": "考",
+    "考": "烤",
+    "卫": "为",
+    "科": "课",
+    "课": "科",
+    "技": "计",
+    "计": "技",
+    "专": "转",
+    "转": "专",
+    "证": "正",
+    "级": "及",
+}
+_EN_SKIP = {
+    "general",
+    "national",
+    "other",
+    "service",
+    "services",
+    "management",
+    "china",
+    "work",
+    "education",
+    "school",
+    "student",
+}
+_LATIN = re.compile(r"[a-z0-9]")
+# English aliases matched as word sequences: letters (and digits in a word of their own, "grade 9")
+_EN_ALIAS = re.compile(r"(?=.*[a-z]{2})[a-z0-9][a-z0-9' .&/-]*[a-z0-9.]")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    surface: str
+    iris: list[str]
+    exact: bool = True
+    source: str = "graph"  # graph | lexicon | code | fuzzy
+    kinds: list[str] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _edits1_deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance ≤ 1."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if la > lb:
+        a, b = b, a
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
+
+
+class AliasTable:
+    def __init__(self, kn: Knowledge):
+        self.kn = kn
+        self.trie: dict = {}
+        self.en_seqs: dict[str, list[tuple[tuple[str, ...], list[str], str]]] = defaultdict(list)
+        self.en_vocab: dict[str, int] = defaultdict(int)
+        self.zh_fuzzy: dict[str, set[str]] = defaultdict(set)  # pattern -> alias keys
+        self.zh_alias_iris: dict[str, list[str]] = defaultdict(list)
+        self.names: dict[str, set[str]] = defaultdict(set)  # iri -> normalised names
+        self.zh_lengths: set[int] = set()
+        self._build()
+
+    # ------------------------------------------------------------------ build
+
+    def _add(self, text: str, iri: str, source: str, common: bool) -> None:
+        key = normalize(text)
+        if not key:
+            return
+        self.names[iri].add(key)
+        if has_cjk(key) or not _EN_ALIAS.fullmatch(key):
+            key = key.replace(" ", "")
+            if has_cjk(key) and len(key) < 2:
+                return
+            if not has_cjk(key) and len(key) < 3:
+                return
+            self._trie_add(key, iri, source)
+            if common and has_cjk(key):
+                self.zh_alias_iris[key].append(iri)
+                if len(key) >= 4:
+                    for i in range(len(key)):
+                        self.zh_fuzzy[key[:i] + "?" + key[i + 1 :]].add(key)
+                    self.zh_lengths.add(len(key))
+                elif len(key) == 3:
+                    for i, ch in enumerate(key):
+                        alt = _HOMOPHONES.get(ch)
+                        if alt:
+                            self.zh_fuzzy["=" + key[:i] + alt + key[i + 1 :]].add(key)
+                    self.zh_lengths.add(3)
+            return
+        toks = tuple(en_tokens(key))
+        if not toks:
+            return
+        if len(toks) == 1 and (len(toks[0]) < 4 or toks[0] in _EN_SKIP):
+            return
+        entry = self.en_seqs[toks[0]]
+        for seq, iris, _src in entry:
+            if seq == toks:
+                if iri not in iris:
+                    iris.append(iri)
+                break
+        else:
+            entry.append((toks, [iri], source))
+            entry.sort(key=lambda e: -len(e[0]))
+        for t in toks:
+            self.en_vocab[t] += 1
+
+    def _trie_add(self, key: str, iri: str, source: str) -> None:
+        node = self.trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        bucket = node.setdefault("\0", {"iris": [], "source": source})
+        if iri not in bucket["iris"]:
+            bucket["iris"].append(iri)
+
+    def _build(self) -> None:
+        kn = self.kn
+        for iri, ent in kn.entities.items():
+            if not ent.types & LINKABLE:
+                continue
+            common = bool(ent.types & COMMON)
+            for p in ("skos:prefLabel", "skos:altLabel", "skos:hiddenLabel"):
+                for v in ent.props.get(p, ()):
+                    if hasattr(v, "text"):
+                        self._add(v.text, iri, "graph", common)
+            if ent.types & {"Programme", "Occupation", "OccupationGroup", "ProgrammeClass"}:
+                code = kn.code(iri)
+                if code and len(code) >= 4:
+                    self._trie_add(normalize(code), iri, "code")
+        for phrase, locals_ in COLLOQUIAL.items():
+            iris = [RTD + loc for loc in locals_ if RTD + loc in kn.entities]
+            if not iris:
+                continue
+            key = normalize(phrase)
+            if self._known(key):
+                continue  # the graph already says what it means
+            for iri in iris:
+                self._add(phrase, iri, "lexicon", True)
+        # deletion index for English typo tolerance
+        self.en_deletes: dict[str, set[str]] = defaultdict(set)
+        for word in self.en_vocab:
+            if len(word) >= 5 and word.isalpha():
+                for d in _edits1_deletes(word):
+                    self.en_deletes[d].add(word)
+                self.en_deletes[word].add(word)
+
+    def _known(self, key: str) -> bool:
+        if has_cjk(key) or not _EN_ALIAS.fullmatch(key):
+            node = self.trie
+            for ch in key.replace(" ", ""):
+                node = node.get(ch)
+                if node is None:
+                    return False
+            return "\0" in node
+        toks = tuple(en_tokens(key))
+        return any(seq == toks for seq, _i, _s in self.en_seqs.get(toks[0], ())) if toks else False
+
+    # ------------------------------------------------------------------ match
+
+    def _fix_word(self, word: str) -> str:
+        if word in self.en_vocab or len(word) < 5 or not word.isalpha():
+            return word
+        cands = set()
+        for d in _edits1_deletes(word) | {word}:
+            cands |= self.en_deletes.get(d, set())
+        cands = [c for c in cands if _within_one(word, c)]
+        if not cands:
+            return word
+        return max(cands, key=lambda c: (self.en_vocab[c], c))
+
+    def link(self, text: str) -> list[Mention]:
+        """Mentions in a normalised text, non-overlapping, longest first."""
+        found: list[Mention] = []
+        compact, offsets = self._compact(text)
+        # 1. character trie (Chinese, codes, "3+2", "1+x")
+        n = len(compact)
+        for s in range(n):
+            node = self.trie
+            best = None
+            e = s
+            while e < n:
+                node = node.get(compact[e])
+                if node is None:
+                    break
+                e += 1
+                if "\0" in node:
+                    best = (e, node["\0"])
+            if best is None:
+                continue
+            e, bucket = best
+            # Latin boundaries: "3+2" must not be inside "13+20"; codes not inside longer numbers
+            if _LATIN.match(compact[s]) and s > 0 and _LATIN.match(compact[s - 1]):
+                continue
+            if _LATIN.match(compact[e - 1]) and e < n and _LATIN.match(compact[e]):
+                continue
+            found.append(
+                Mention(
+                    offsets[s],
+                    offsets[e - 1] + 1,
+                    compact[s:e],
+                    list(bucket["iris"]),
+                    True,
+                    bucket["source"],
+                )
+            )
+        # 2. Chinese typos of common terms
+        if self.zh_fuzzy:
+            for length in sorted(self.zh_lengths, reverse=True):
+                for s in range(0, n - length + 1):
+                    window = compact[s : s + length]
+                    if not has_cjk(window):
+                        continue
+                    keys: set[str] = set()
+                    if length >= 4:
+                        for i in range(length):
+                            keys |= self.zh_fuzzy.get(window[:i] + "?" + window[i + 1 :], set())
+                    else:
+                        keys |= self.zh_fuzzy.get("=" + window, set())
+                    keys.discard(window)
+                    # an exact alias plus a neighbouring character ("职业本科" + "毕") is not a
+                    # typo of a longer alias ("职业本科生")
+                    if keys and self._exact(window[:-1]):
+                        keys = {k for k in keys if k[:-1] != window[:-1]}
+                    if keys and self._exact(window[1:]):
+                        keys = {k for k in keys if k[1:] != window[1:]}
+                    for key in sorted(keys):
+                        found.append(
+                            Mention(
+                                offsets[s],
+                                offsets[s + length - 1] + 1,
+                                window,
+                                list(self.zh_alias_iris[key]),
+                                False,
+                                "fuzzy",
+                            )
+                        )
+        # 3. English word sequences
+        words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[a-z0-9]+(?:'s)?", text)]
+        stems = []
+        for ws, we, w in words:
+            toks = en_tokens(w)
+            stems.append((ws, we, toks[0] if toks else w))
+        fixed = [(ws, we, self._fix_word(t)) for ws, we, t in stems]
+        for i in range(len(fixed)):
+            for seq, iris, src in self.en_seqs.get(fixed[i][2], ()):
+                L = len(seq)
+                if i + L <= len(fixed) and tuple(f[2] for f in fixed[i : i + L]) == seq:
+                    exact = tuple(s[2] for s in stems[i : i + L]) == seq
+                    found.append(
+                        Mention(
+                            fixed[i][0],
+                            fixed[i + L - 1][1],
+                            text[fixed[i][0] : fixed[i + L - 1][1]],
+                            list(iris),
+                            exact,
+                            src if exact else "fuzzy",
+                        )
+                    )
+                    break
+        return self._resolve(found)
+
+    def _exact(self, key: str) -> bool:
+        node = self.trie
+        for ch in key:
+            node = node.get(ch)
+            if node is None:
+                return False
+        return "\0" in node
+
+    @staticmethod
+    def _compact(text: str) -> tuple[str, list[int]]:
+        """The text without spaces between CJK characters, with offsets back into text."""
+        chars, offsets = [], []
+        for i, ch in enumerate(text):
+            if ch == " ":
+                prev = text[i - 1] if i > 0 else ""
+                nxt = text[i + 1] if i + 1 < len(text) else ""
+                if has_cjk(prev) or has_cjk(nxt) or not prev or not nxt:
+                    continue
+            chars.append(ch)
+            offsets.append(i)
+        return "".join(chars), offsets
+
+    def _resolve(self, found: list[Mention]) -> list[Mention]:
+        # longest first; exact before fuzzy; graph before lexicon
+        order = {"graph": 0, "code": 0, "lexicon": 1, "fuzzy": 2}
+        found.sort(key=lambda m: (-m.length, not m.exact, order.get(m.source, 3), m.start))
+        taken: list[tuple[int, int]] = []
+        out: list[Mention] = []
+        for m in found:
+            if any(m.start < e and s < m.end for s, e in taken):
+                continue
+            taken.append((m.start, m.end))
+            m.iris = sorted(
+                dict.fromkeys(m.iris),
+                key=lambda iri: KIND_RANK.get(self.kn.kind(iri), 99),
+            )
+            m.kinds = [self.kn.kind(i) for i in m.iris]
+            out.append(m)
+        out.sort(key=lambda m: m.start)
+        return out

