@@ -62,6 +62,16 @@ class Draft:
         return "\n".join(line for line in self.lines if line is not None).strip()
 
 
+_CONF_RANK = {"high": 0, "medium-high": 1, "medium": 2, "low": 3}
+_STIGMA_ORDER = (
+    ("职业教育法", "第五十三条", "vocational education law", "article 53", "同等重要地位"),
+    ("学士学位", "价值等同", "same value", "bachelor's degree"),
+    ("就业率", "employment rate"),
+    ("八级工", "技师", "工程师", "technician", "engineer", "skill level"),
+    ("同等待遇", "equal treatment", "same batch", "同批次"),
+)
+_FOREIGN = ("芬兰", "德国", "finland", "german", "dqr", "bbig")
+
 _CAVEAT_REGION = {
     "zh": "各地政策和细则不同，请以当地教育部门（或招生考试机构）最新公布为准。",
     "en": "Rules differ by province and city and change from year to year: check with the local education bureau (or the provincial examination authority) for the current rules.",
@@ -142,11 +152,16 @@ class Composer:
         self.cite(fact)
         self.ent(fact)
         claim = claim.rstrip("。. ")
-        if value and value not in claim:
+        parts = [p.strip(" >≈~<") for p in re.split(r"[/;,，、]| or ", value) if p.strip()]
+        bare = claim.replace(",", "")
+        if value and value not in claim and not all(p.replace(",", "") in bare for p in parts):
             if self.lang == "zh":
                 claim += f"：{value}" + (f"（{unit}）" if unit and unit not in value else "")
             else:
-                claim += f": {value}" + (f" {unit}" if unit and unit not in value else "")
+                show_unit = (
+                    unit and unit not in value and not ("%" in value and unit.startswith("percent"))
+                )
+                claim += f": {value}" + (f" {unit}" if show_unit else "")
         if as_of and as_of not in claim and as_of != "n.d.":
             claim += self.t(f"（{as_of}）", f" ({as_of})")
         return claim + self.t("。", ".") + self.conf_note(fact)
@@ -853,6 +868,9 @@ class Composer:
             and not u.stages
         ):
             to = self.profile["goal"]
+        if frm and to and not self.u.goes_up and self.level(frm) == self.level(to):
+            self.d.intent = "transfer"
+            return self.do_transfer()
         if frm and to:
             self.paths_between(frm, to)
         elif frm:
@@ -872,6 +890,11 @@ class Composer:
                 self.ent(mech)
                 self.add(self.Q(mech) + self.t("：", ": ") + text)
         self.d.suggestions = self.pathway_suggestions(frm, to)
+
+    def level(self, stage: str) -> float:
+        from advisor.understand import _level
+
+        return _level(self.kn, stage)
 
     def do_overview(self) -> None:
         """No stage known: the main routes from junior secondary school up."""
@@ -1192,7 +1215,17 @@ class Composer:
         if misc:
             self.ent(misc)
             self.cite(misc)
-            answered = kn.iris(misc, "rt:answeredBy")
+            answered = sorted(
+                kn.iris(misc, "rt:answeredBy"),
+                key=lambda f: (
+                    any(
+                        w in (kn.text(f, "rt:claim", "en") + kn.text(f, "rt:claim", "zh")).lower()
+                        for w in _FOREIGN
+                    ),
+                    self.stigma_rank(f),
+                    _CONF_RANK.get(kn.literal(f, "rt:confidence"), 2),
+                ),
+            )
             for f in answered[:5]:
                 self.add("• " + self.fact_line(f))
                 used.append(f)
@@ -1270,7 +1303,8 @@ class Composer:
         for p in to_b:
             for s in p.get("steps", []):
                 mi = (s.get("mechanism") or {}).get("iri")
-                if mi and mi not in mechs:
+                regional = (s.get("region") or {}).get("iri") not in (None, RTD + "region-national")
+                if mi and mi not in mechs and not regional and s.get("confidence") != "low":
                     mechs.append(mi)
         for p in to_b[:3]:
             for s in p.get("steps", []):
@@ -1286,19 +1320,37 @@ class Composer:
             self.ent(m)
             more = self.t(f"，并可继续读到{self.L(m)}", f", and on to a {self.L(m)}")
         return self.t(
-            f"• 路不是死的：图谱里从中职到本科有{len(to_b)}条路线（如{names}）{more}。",
-            f"• It is not a dead end: the graph has {len(to_b)} routes from secondary vocational school to a bachelor's degree (e.g. {names}){more}.",
+            f"• 路不是死的：从中职可以升到本科，全国性的路线有{names}等{more}。",
+            f"• It is not a dead end: from secondary vocational school there are national routes to a bachelor's degree such as {names}{more}.",
         )
 
     # .................................................................. facts
 
     def facts_for(self, iris: list[str], limit: int = 3) -> list[str]:
-        out = []
+        """Facts about these resources: those about several of them first, then by confidence;
+        low-confidence facts only when nothing better is known."""
+        count: dict[str, int] = {}
+        order: list[str] = []
         for iri in iris:
             for f in self.kn.facts_about.get(iri, []):
-                if f not in out:
-                    out.append(f)
-        return out[:limit]
+                if f not in count:
+                    order.append(f)
+                count[f] = count.get(f, 0) + 1
+        ranked = sorted(
+            order, key=lambda f: (-count[f], _CONF_RANK.get(self.kn.literal(f, "rt:confidence"), 2))
+        )
+        good = [f for f in ranked if self.kn.literal(f, "rt:confidence") != "low"]
+        return (good or ranked)[:limit]
+
+    def stigma_rank(self, fact: str) -> int:
+        """Evidence order against stigma: the law, degrees and routes, jobs, the skill ladder."""
+        text = (
+            self.kn.text(fact, "rt:claim", "zh") + " " + self.kn.text(fact, "rt:claim", "en")
+        ).lower()
+        for rank, words in enumerate(_STIGMA_ORDER):
+            if any(w in text for w in words):
+                return rank
+        return len(_STIGMA_ORDER)
 
     def do_fact(self) -> None:
         kn, u = self.kn, self.u
@@ -1450,7 +1502,8 @@ class Composer:
         interest = u.first("Interest") or self.profile.get("interest")
         if interest and interest in kn.entities:
             self.fields_and_programmes(interest)
-        for f in self.facts_for([a, b], limit=2):
+        creds = [c for c in kn.of_kind(*CRED_KINDS) if {a, b} & set(kn.iris(c, "rt:awardedAt"))]
+        for f in self.facts_for([a, b] + creds, limit=2):
             self.add("• " + self.fact_line(f))
         self.add(
             self.t(
@@ -1634,6 +1687,9 @@ class Composer:
 
     def do_recommendation(self) -> None:
         kn, u = self.kn, self.u
+        if not u.first("Interest") and (u.first("Occupation") or u.programme_groups):
+            self.d.intent = "career"
+            return self.do_career()
         interest = u.first("Interest") or self.profile.get("interest")
         stage = u.from_stage or self.profile.get("stage")
         level = self.next_level(stage)
@@ -1738,10 +1794,19 @@ class Composer:
 
     def pathway_suggestions(self, frm: str | None, to: str | None) -> list[str]:
         out = []
-        if frm:
+        if frm and frm.endswith(("stage-secondary-vocational", "stage-general-senior")):
             out.append(
-                self.t(f"{self.L(frm)}能转到普通高中吗？", "Can students switch between tracks?")
+                self.t(
+                    "普高和中职之间能互转吗？",
+                    "Can students switch between the general and vocational tracks?",
+                )
             )
+        if (
+            to
+            and to.endswith("stage-bachelor")
+            or (frm and frm.endswith("stage-higher-vocational"))
+        ):
+            out.append(self.t("专升本是什么意思？", "What is 专升本 (upgrading to a bachelor's)?"))
         out += [
             self.t("职教高考考哪些内容？", "What does the vocational gaokao test?"),
             self.t("专升本是什么意思？", "What is 专升本 (upgrading to a bachelor's)?"),

@@ -183,7 +183,7 @@ class Advisor:
         self.graph = graph
         self.settings = settings if settings is not None else _default_settings()
         self.max_message_length = int(_setting(self.settings, "max_message_length"))
-        if isinstance(encoder, encoders_mod.Encoder):
+        if encoder is not None and not isinstance(encoder, str) and hasattr(encoder, "encode"):
             self.encoder = encoder
         else:
             self.encoder = encoders_mod.get_encoder(encoder or _setting(self.settings, "encoder"))
@@ -480,6 +480,7 @@ class Advisor:
             domain_terms=len(u.mentions),
             cue_text=_mask(text, u.mentions),
             has_route=u.goes_up,
+            same_level=u.same_level,
         )
         intent = cls.intent
         if intent == "unknown" and u.mentions:

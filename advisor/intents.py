@@ -295,6 +295,7 @@ def classify(
     domain_terms: int = 0,
     cue_text: str | None = None,
     has_route: bool = False,
+    same_level: bool = False,
 ) -> Classification:
     """Pick an intent for a normalised message with the kinds of its linked entities.
 
@@ -312,6 +313,12 @@ def classify(
         scores["pathway"] = scores.get("pathway", 0.0) + 0.5
     if has_route:
         scores["pathway"] = scores.get("pathway", 0.0) + 1.0
+    if same_level:
+        # two stages at one level (普高 / 中职): comparing them, or moving between them
+        if "comparison" in scores:
+            scores["comparison"] += 1.0
+        else:
+            scores["transfer"] = scores.get("transfer", 0.0) + 0.8
     question = is_question(text)
 
     # out of scope: an off-topic cue and nothing of ours

@@ -403,9 +403,15 @@ class AliasTable:
         found.sort(key=lambda m: (-m.length, not m.exact, order.get(m.source, 3), m.start))
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
+        exact_spans = [(m.start, m.end) for m in found if m.exact]
         for m in found:
             if any(m.start < e and s < m.end for s, e in taken):
                 continue
+            if not m.exact and any(
+                m.start < e and s < m.end and not (m.start <= s and e <= m.end)
+                for s, e in exact_spans
+            ):
+                continue  # a typo reading that cuts through an exact name is not a reading
             taken.append((m.start, m.end))
             m.iris = sorted(
                 dict.fromkeys(m.iris),

@@ -78,5 +78,5 @@ def save(index_dir: str | None, graph_hash: str, value) -> None:
             if old != path:
                 old.unlink(missing_ok=True)
                 old.with_suffix(".sha256").unlink(missing_ok=True)
-    except OSError as err:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as err:
         log.warning("could not save the advisor snapshot under %s: %s", index_dir, err)

@@ -125,6 +125,7 @@ class Understanding:
     self_statement: bool = False
     likes: bool = False
     goes_up: bool = False  # from and to at different levels: a question about going up
+    same_level: bool = False  # two stages at one level (普高 / 中职): a transfer or a comparison
 
     def first(self, *kinds: str) -> str | None:
         for m in self.mentions:
@@ -151,7 +152,12 @@ def _stage_of(kn: Knowledge, iri: str, kind: str) -> str | None:
     if kind in STAGE_KINDS:
         return iri
     if kind == "InstitutionType":
-        return kn.first_iri(iri, "rt:providesStage")
+        # a university stands for its bachelor's stage; otherwise the entry stage it provides
+        provided = kn.iris(iri, "rt:providesStage")
+        if not provided:
+            return None
+        bachelor = [s for s in provided if kn.number(s, "rt:iscedLevel") == 6]
+        return bachelor[0] if bachelor else min(provided, key=lambda s: _level(kn, s))
     if kind in CRED_KINDS and kn.is_a(iri, "Degree"):
         return kn.first_iri(iri, "rt:awardedAt")
     return None
@@ -254,6 +260,7 @@ def _assign_roles(kn: Knowledge, u: Understanding, profile: dict) -> None:
                 u.from_stage, u.to_stage = by_pos[0][0], by_pos[-1][0]
         if u.from_stage == u.to_stage:
             u.to_stage = None
+        u.same_level = bool(u.to_stage) and not u.goes_up
         return
     stage, role, _ = seen[0]
     if role == "from":

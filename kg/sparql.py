@@ -15,6 +15,7 @@ only checked between rows (documented as best effort).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -343,18 +344,14 @@ def _portable_error(exc: BaseException) -> Exception:
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     _reap(pid)
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
 
 
 def run_user_query(

@@ -29,7 +29,14 @@ from rdflib.term import Node
 
 from kg.checks import format_message, load_checks, short
 from kg.errors import OntologyParseError
-from kg.load import data_files, display_path, parse_oxigraph, parse_rdflib, resolve_ontology_dir, shape_files
+from kg.load import (
+    data_files,
+    display_path,
+    parse_oxigraph,
+    parse_rdflib,
+    resolve_ontology_dir,
+    shape_files,
+)
 from kg.terms import RTD_NS, to_rdflib
 
 __all__ = ["Problem", "Report", "validate", "describe_constraint"]

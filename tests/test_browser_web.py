@@ -287,7 +287,7 @@ def test_screenshots(page_factory, base, width):
     page.locator(".mini-map canvas").first.wait_for()
     page.wait_for_timeout(1200)  # the smooth scroll to the answer ends
     page.locator(".msg-user").last.evaluate("n => n.scrollIntoView({block: 'start'})")
-    page.evaluate("window.scrollBy(0, -70)")  # below the sticky header
+    page.evaluate("window.scrollBy(0, -(document.querySelector('.top').offsetHeight + 12))")
     shoot("chat")
     page.goto(base + "/explore?from=stage-secondary-vocational&to=stage-bachelor")
     page.locator(".step-button").first.wait_for()
