@@ -152,7 +152,7 @@ class Composer:
         self.cite(fact)
         self.ent(fact)
         claim = claim.rstrip("。. ")
-        parts = [p.strip(" >≈~<") for p in re.split(r"[/;,，、]| or ", value) if p.strip()]
+        parts = [p.replace(",", "") for p in re.findall(r"\d[\d.,]*", value)] or [value]
         bare = claim.replace(",", "")
         if value and value not in claim and not all(p.replace(",", "") in bare for p in parts):
             if self.lang == "zh":
@@ -198,7 +198,9 @@ class Composer:
         to = kn.first_iri(route, "rt:to")
         mech = kn.first_iri(route, "rt:mechanism")
         years = kn.number(route, "rt:years")
-        exam = kn.text(route, "rt:exam", self.lang)
+        exam = re.sub(
+            r"^(考核|assessment)\s*[:：]\s*", "", kn.text(route, "rt:exam", self.lang), flags=re.I
+        )
         cond = kn.text(route, "rt:condition", self.lang)
         timing = kn.text(route, "rt:timing", self.lang)
         self.cite(route)
@@ -280,10 +282,17 @@ class Composer:
 
     # ------------------------------------------------------------------ run
 
-    def compose(self, intent: str) -> Draft:
+    def compose(self, intent: str, regional_cue: bool = False) -> Draft:
         self.d = Draft(intent)
         handler = getattr(self, "do_" + intent, None) or self.do_unknown
         handler()
+        caveat = _CAVEAT_REGION[self.lang]
+        if (
+            regional_cue
+            and self.d.intent not in ("out_of_scope", "greeting", "unknown")
+            and caveat not in self.d.lines
+        ):
+            self.add(caveat)
         if not self.d.suggestions:
             self.d.suggestions = self.default_suggestions()
         self.d.suggestions = list(dict.fromkeys(self.d.suggestions))[:4]
@@ -305,6 +314,14 @@ class Composer:
         self.d.suggestions = self.default_suggestions()
 
     def do_greeting(self) -> None:
+        if re.search(r"谢|thank", self.u.text):
+            self.add(
+                self.t(
+                    "不客气！还有什么升学、专业或证书方面的问题，随时问我。",
+                    "You're welcome! Ask me any time about routes, programmes or certificates.",
+                )
+            )
+            return
         self.add(
             self.t(
                 "你好！我是融通升学顾问。我可以帮你了解：初中、中职、高职、本科到研究生的各条升学路线；"
@@ -335,17 +352,13 @@ class Composer:
                 )
                 self.add(self.fact_line(top))
                 return
-            self.ent(top)
             self.add(
                 self.t(
                     f"我理解你可能在问{self.Q(top)}。",
                     f"I understand you may be asking about {self.L(top)}.",
                 )
             )
-            text = self.definition(top, n=2)
-            if text:
-                self.add(text)
-            self.d.suggestions = self.entity_suggestions(top)
+            self.describe(top)
             return
         self.add(
             self.t(
@@ -708,7 +721,14 @@ class Composer:
                 self.d.suggestions = self.programme_suggestions(prog)
                 return
         if target is None:
-            hits = self.sv.search_iris(u, kinds=("Programme", "Occupation"), k=5)
+            wants_programme = bool(
+                re.search(r"专业|major|programme|program|course|学什么|读什么", u.text)
+            )
+            hits = []
+            if wants_programme:
+                hits = [h for h in self.sv.search_iris(u, kinds=("Programme",), k=5) if h[1] >= 0.4]
+            if not hits:
+                hits = self.sv.search_iris(u, kinds=("Programme", "Occupation"), k=5)
             if hits and hits[0][1] >= 0.4:
                 top = hits[0][0]
                 if self.kn.kind(top) == "Programme":
@@ -859,6 +879,11 @@ class Composer:
                 mech = u.first("Mechanism")
                 if mech:
                     return self.describe(mech)
+                hits = self.sv.search_iris(
+                    u, kinds=("Mechanism", "TitleRoute", "Transfer", "Route"), k=3
+                )
+                if hits and hits[0][1] >= 0.5:
+                    return self.describe(hits[0][0])
                 return self.do_overview()
         if (
             to is None
@@ -868,6 +893,18 @@ class Composer:
             and not u.stages
         ):
             to = self.profile["goal"]
+        if u.missed and frm:
+            self.ent(u.missed)
+            self.add(
+                self.t(
+                    f"没考上{self.Q(u.missed)}也不是没有路。从{self.Q(frm)}出发，还有这些选择：",
+                    f"Not getting into {self.L(u.missed)} is not the end of the road. From {self.L(frm)} there are these options:",
+                )
+            )
+            self.routes_out_of(frm, limit=8, intro=False, skip_to=u.missed)
+            self.later_routes_into(frm, u.missed)
+            self.d.suggestions = self.pathway_suggestions(frm, None)
+            return
         if frm and to and not self.u.goes_up and self.level(frm) == self.level(to):
             self.d.intent = "transfer"
             return self.do_transfer()
@@ -919,6 +956,18 @@ class Composer:
         paths = self.sv.paths(frm, to, self.lang)
         self.ent(frm)
         self.ent(to)
+        alt = self.kn.first_iri(frm, "rt:countsAs")
+        if not paths and alt and alt != to and not self.kn.routes_from.get(frm):
+            alt_paths = self.sv.paths(alt, to, self.lang)
+            if alt_paths:
+                self.ent(alt)
+                self.add(
+                    self.t(
+                        f"图谱里没有从{self.Q(frm)}出发的路线记录；它与{self.Q(alt)}同一层次，可参考{self.Q(alt)}的路线：",
+                        f"The graph records no routes starting at {self.L(frm)}; it is at the level of {self.L(alt)}, so here are the routes from there:",
+                    )
+                )
+                frm, paths = alt, alt_paths
         if not paths:
             self.add(
                 self.t(
@@ -930,10 +979,12 @@ class Composer:
             return
         shown = paths[:6]
         self.d.pathways = shown[:8]
+        yes = self.t("可以。", "Yes. ") if self.yes_no_question() else ""
         self.add(
-            self.t(
-                f"可以。从{self.Q(frm)}到{self.Q(to)}，图谱里有{len(paths)}条路线，主要有：",
-                f"Yes. From {self.L(frm)} to {self.L(to)} the graph has {len(paths)} route(s); the main ones:",
+            yes
+            + self.t(
+                f"从{self.Q(frm)}到{self.Q(to)}，图谱里有{len(paths)}条路线，主要有：",
+                f"From {self.L(frm)} to {self.L(to)} the graph has {len(paths)} route(s); the main ones:",
             )
         )
         for i, p in enumerate(shown, 1):
@@ -971,9 +1022,58 @@ class Composer:
         ):
             self.add(_CAVEAT_REGION[self.lang])
 
-    def routes_out_of(self, frm: str, limit: int = 8) -> None:
+    def later_routes_into(self, frm: str, target: str) -> None:
+        """After a missed stage: the routes that still reach it one stage later (专科 → 专升本 → 本科)."""
         kn = self.kn
-        routes = [r for r in kn.routes_from.get(frm, []) if not kn.is_a(r, "TitleRoute")]
+        targets = {target} | set(kn.children.get(target, []))
+        seen: set[tuple[str, str]] = set()
+        for r in kn.routes_from.get(frm, []):
+            mid = kn.first_iri(r, "rt:to")
+            if not mid or mid in targets:
+                continue
+            for r2 in kn.routes_from.get(mid, []):
+                if kn.first_iri(r2, "rt:to") not in targets or kn.is_a(r2, "TitleRoute"):
+                    continue
+                if any(not x.endswith("region-national") for x in kn.iris(r2, "rt:region")):
+                    continue
+                mech = kn.first_iri(r2, "rt:mechanism")
+                if not mech or (mid, mech) in seen:
+                    continue
+                seen.add((mid, mech))
+                self.cite(r2)
+                self.ent(mech)
+                self.add(
+                    self.t(
+                        f"读完{self.Q(mid)}后，还可以经{self.Q(mech)}升入{self.Q(target)}。",
+                        f"After {self.L(mid)}, {self.L(mech)} still leads on to {self.L(target)}.",
+                    )
+                )
+
+    def yes_no_question(self) -> bool:
+        text = self.u.text
+        if self.lang == "zh":
+            return bool(
+                re.search(
+                    r"(能|可以|可不可以|能不能|能否|有没有|是否|还能).*(吗|\?|？)|能不能|可不可以|能否",
+                    text,
+                )
+            )
+        return bool(
+            re.match(
+                r"\s*(can|could|is it possible|is there|are there|do|does|will|would|may)\b", text
+            )
+        )
+
+    def routes_out_of(
+        self, frm: str, limit: int = 8, intro: bool = True, skip_to: str | None = None
+    ) -> None:
+        kn = self.kn
+        skip = ({skip_to} | set(kn.children.get(skip_to, []))) if skip_to else set()
+        routes = [
+            r
+            for r in kn.routes_from.get(frm, [])
+            if not kn.is_a(r, "TitleRoute") and kn.first_iri(r, "rt:to") not in skip
+        ]
         self.ent(frm)
         if not routes:
             self.add(
@@ -983,18 +1083,26 @@ class Composer:
                 )
             )
             return
+
         # national first, then regional
+        def level(r):
+            return kn.number(kn.first_iri(r, "rt:to") or "", "rt:iscedLevel") or 9
+
         routes.sort(
             key=lambda r: (
                 any(not x.endswith("region-national") for x in kn.iris(r, "rt:region")),
-                kn.label(kn.first_iri(r, "rt:to") or "", "zh"),
+                kn.is_a(r, "Transfer"),
+                kn.literal(r, "rt:confidence") == "low",
+                level(r),
             )
         )
-        self.add(
-            self.t(
-                f"从{self.Q(frm)}出发可以走这些路线：", f"From {self.L(frm)} these routes are open:"
+        if intro:
+            self.add(
+                self.t(
+                    f"从{self.Q(frm)}出发可以走这些路线：",
+                    f"From {self.L(frm)} these routes are open:",
+                )
             )
-        )
         for r in routes[:limit]:
             self.add(self.route_line(r, with_from=False))
             self.d.pathways.append(self.single_step(r))
@@ -1284,41 +1392,53 @@ class Composer:
         )
         out = []
         for zh, en in queries:
-            hits = self.sv.search_text(zh if self.lang == "zh" else en, kinds=("Fact",), k=2)
+            hits = self.sv.search_text(
+                zh if self.lang == "zh" else en, kinds=("Fact",), k=2, dense=False
+            )
             out.append([iri for iri, _ in hits])
         return out
 
     def upward_summary(self) -> str:
+        """The national routes upward from secondary vocational school, from the route table."""
         kn = self.kn
         sv = RTD + "stage-secondary-vocational"
+        hv = RTD + "stage-higher-vocational"
         b = RTD + "stage-bachelor"
         m = RTD + "stage-master"
         if sv not in kn.entities or b not in kn.entities:
             return ""
-        to_b = self.sv.paths(sv, b, self.lang)
-        to_m = self.sv.paths(sv, m, self.lang) if m in kn.entities else []
-        if not to_b:
+        bachelor = {b} | set(kn.children.get(b, []))
+        master = {m} | set(kn.children.get(m, []))
+
+        def national(r: str) -> bool:
+            return all(x.endswith("region-national") for x in kn.iris(r, "rt:region")) and (
+                kn.literal(r, "rt:confidence") != "low"
+            )
+
+        mechs: list[str] = []
+        used: list[str] = []
+        for start in (sv, hv):
+            for r in kn.routes_from.get(start, []):
+                if kn.first_iri(r, "rt:to") in bachelor and national(r):
+                    mech = kn.first_iri(r, "rt:mechanism")
+                    if mech and mech not in mechs:
+                        mechs.append(mech)
+                        used.append(r)
+        if not mechs:
             return ""
-        mechs = []
-        for p in to_b:
-            for s in p.get("steps", []):
-                mi = (s.get("mechanism") or {}).get("iri")
-                regional = (s.get("region") or {}).get("iri") not in (None, RTD + "region-national")
-                if mi and mi not in mechs and not regional and s.get("confidence") != "low":
-                    mechs.append(mi)
-        for p in to_b[:3]:
-            for s in p.get("steps", []):
-                route = (s.get("via") or {}).get("iri")
-                if route:
-                    self.cite(route)
+        to_master = any(
+            kn.first_iri(r, "rt:to") in master for x in bachelor for r in kn.routes_from.get(x, [])
+        )
+        for r in used:
+            self.cite(r)
         for x in mechs[:5]:
             self.ent(x)
         self.ent(b)
         names = self.t("、", ", ").join(self.L(x) for x in mechs[:5])
         more = ""
-        if to_m:
+        if to_master and m in kn.entities:
             self.ent(m)
-            more = self.t(f"，并可继续读到{self.L(m)}", f", and on to a {self.L(m)}")
+            more = self.t(f"，本科之后还可以读{self.L(m)}", f", and on to a {self.L(m)}")
         return self.t(
             f"• 路不是死的：从中职可以升到本科，全国性的路线有{names}等{more}。",
             f"• It is not a dead end: from secondary vocational school there are national routes to a bachelor's degree such as {names}{more}.",
@@ -1365,7 +1485,7 @@ class Composer:
                 prog = self.pick_programme(prog_group)
                 self.describe_programme(prog, with_careers=False)
             return
-        hits = self.sv.search_iris(u, kinds=("Fact",), k=5)
+        hits = self.sv.search_iris(u, kinds=("Fact",), k=10)
         linked = [iri for iri in u.all(*kn_kinds_for_facts()) if kn.facts_about.get(iri)]
         facts: list[tuple[str, float]] = []
         for iri, conf in hits:
@@ -1374,8 +1494,16 @@ class Composer:
         about = set()
         for iri in linked:
             about.update(kn.facts_about.get(iri, []))
-        facts.sort(key=lambda x: -(x[1] + (0.3 if x[0] in about else 0.0)))
-        good = [f for f, c in facts if c >= 0.25]
+        years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
+
+        def year_bonus(f: str) -> float:
+            if not years:
+                return 0.0
+            blob = kn.literal(f, "rt:asOf") + kn.text(f, "rt:claim", "zh")
+            return 0.4 if any(y in blob for y in years) else -0.2
+
+        facts.sort(key=lambda x: -(x[1] + (0.3 if x[0] in about else 0.0) + year_bonus(x[0])))
+        good = [f for f, c in facts if c + year_bonus(f) >= 0.25]
         if not good and about:
             good = list(about)[:2]
         if not good:
@@ -1384,11 +1512,19 @@ class Composer:
                 return self.describe(subject)
             return self.do_unknown()
         self.add(self.t("根据图谱里有来源的数据：", "From the sourced figures in the graph:"))
-        top_score = facts[0][1] if facts else 0
-        for f in good[:3]:
-            score = dict(facts).get(f, 0)
-            if f != good[0] and score < top_score * 0.6:
+        conf = dict(facts)
+        top = good[0]
+        top_score = conf.get(top, 0)
+        topic = kn.text(top, "rt:topic", "zh")
+        shown = [top]
+        # more facts: as strong as the best, or of the same topic (专业目录, 职业分类…)
+        for f, c in facts:
+            if len(shown) >= 3 or f in shown:
                 continue
+            same_topic = topic and kn.text(f, "rt:topic", "zh") == topic and c >= 0.2
+            if c >= max(0.25, top_score * 0.45) or same_topic:
+                shown.append(f)
+        for f in shown:
             self.add("• " + self.fact_line(f))
         self.d.suggestions = [
             self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
@@ -1449,6 +1585,16 @@ class Composer:
     def do_comparison(self) -> None:
         kn, u = self.kn, self.u
         items = [s for s, _, _ in u.stages]
+        if len(items) < 2:
+            # "技校和职高": two names of one stage; compare what each names (the school types)
+            named: list[str] = []
+            for m in u.mentions:
+                order = sorted(m.iris, key=lambda i: self.kn.kind(i) != "InstitutionType")
+                pick = next((i for i in order if i not in named), None)
+                if pick and self.kn.kind(pick) in ("EducationStage", "InstitutionType"):
+                    named.append(pick)
+            if len(named) >= 2:
+                items = named
         for kind in ("Mechanism", "EducationSystem", "Degree", "Credential", "Programme"):
             for iri in u.all(kind):
                 if iri not in items:
@@ -1616,6 +1762,7 @@ class Composer:
                 self.ent(s)
                 self.add("• " + self.L(s) + self.t("：", ": ") + self.definition(s, full=False))
             return
+        systems.sort(key=lambda s: -len(kn.facts_about.get(s, [])))
         for s in systems[:2]:
             self.describe(s)
             country = kn.first_iri(s, "rt:country")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -151,6 +153,9 @@ def build_docs(kn: Knowledge) -> list[SearchDoc]:
     return docs
 
 
+_STUDY = re.compile(r"学|读|专业|studying|study|major|programme|program|course")
+
+
 def _mask(text: str, mentions: list[Mention]) -> str:
     """The text with each linked mention replaced by a neutral mark."""
     spans = sorted((m.start, m.end) for m in mentions if m.start >= 0)
@@ -231,10 +236,6 @@ class Advisor:
         )
         self._paths = _LRU(2048)
         self._searches = _LRU(4096)
-        # build kg's route table now, not on the first chat turn
-        sv, b = RTD + "stage-secondary-vocational", RTD + "stage-bachelor"
-        if sv in self.kn.entities and b in self.kn.entities:
-            self.paths(sv, b, "zh")
         self.timings = {
             "snapshot_from_cache": snap is not None,
             "knowledge": t_kn - started,
@@ -244,14 +245,47 @@ class Advisor:
             "index_build_seconds": self.index.build_seconds,
             "total": time.perf_counter() - started,
         }
-        if warm and not getattr(self.encoder, "loaded", True):
-            threading.Thread(target=self._warm, name="advisor-encoder-warm", daemon=True).start()
+        self._warm_thread: threading.Thread | None = None
+        if warm:
+            self._warm_thread = threading.Thread(
+                target=self._warm, name="advisor-warm", daemon=True
+            )
+            self._warm_thread.start()
+            # A fork while the warm-up thread holds a lock (the encoder's, the graph's cache lock)
+            # would leave the child with a lock nobody releases: gunicorn --preload forks right
+            # after start-up, so the parent finishes the warm-up first.
+            ref = weakref.ref(self)
+
+            def _before_fork() -> None:
+                adv = ref()
+                if adv is not None:
+                    adv.wait_ready()
+
+            if hasattr(os, "register_at_fork"):
+                os.register_at_fork(before=_before_fork)
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the background warm-up (encoder, route and label tables) is done."""
+        if self._warm_thread is not None:
+            self._warm_thread.join(timeout)
+            return not self._warm_thread.is_alive()
+        return True
 
     def _warm(self) -> None:
+        """After start-up, off the request path: load the encoder's weights and kg's route and
+        label tables (the first ``find_paths`` builds them), so the first turns are fast too."""
         try:
-            self.encoder.warm()
+            if not getattr(self.encoder, "loaded", True):
+                self.encoder.warm()
         except Exception as err:  # pragma: no cover - logged, dense search stays off
             log.warning("encoder %s failed to load: %s", self.encoder.name, err)
+        try:
+            sv, b = RTD + "stage-secondary-vocational", RTD + "stage-bachelor"
+            if sv in self.kn.entities and b in self.kn.entities:
+                for lang in LANGS:
+                    self.paths(sv, b, lang)
+        except Exception as err:  # pragma: no cover
+            log.warning("path warm-up failed: %s", err)
 
     def with_graph(self, graph) -> Advisor:
         """A new advisor for a reloaded graph, sharing encoder, sessions and settings."""
@@ -292,9 +326,11 @@ class Advisor:
             log.warning("encoder failed: %s", err)
             return None
 
-    def _ranked(self, text: str, kinds: tuple[str, ...] | None, k: int) -> list[tuple[str, float]]:
+    def _ranked(
+        self, text: str, kinds: tuple[str, ...] | None, k: int, dense: bool = True
+    ) -> list[tuple[str, float]]:
         """Fused ranking for a normalised text: [(iri, confidence 0..1)]."""
-        key = (text, kinds, k)
+        key = (text, kinds, k, dense)
 
         def build():
             idx = self.index
@@ -302,8 +338,8 @@ class Advisor:
             tokens = self.tokenizer.query_tokens(text)
             lex = idx.lexical(tokens, mask, k=max(k, 30))
             maxp = idx.bm25.max_possible(tokens) or 1.0
-            vec = self._query_vector(text)
-            dense = idx.dense(vec, mask, k=max(k, 30)) if vec is not None else []
+            vec = self._query_vector(text) if dense else None
+            dense_hits = idx.dense(vec, mask, k=max(k, 30)) if vec is not None else []
             # aliases: exact mentions of resources of these kinds rank first
             alias_hits: list[tuple[int, float]] = []
             for m in self.aliases.link(text):
@@ -312,26 +348,33 @@ class Advisor:
                     if d is not None and (mask is None or mask[d]):
                         alias_hits.append((d, 1.0))
             lists = [(alias_hits, 2.0), (lex, 1.0)]
-            if dense:
-                lists.append((dense, 1.0))
-            fused = idx.fuse(lists, k=k)
+            if dense_hits:
+                lists.append((dense_hits, 1.0))
+            # the pool: everything any list found; order: reciprocal-rank fusion blended with
+            # the confidence, so one dominant lexical hit is not outranked by a doc that is
+            # merely present in both lists
+            fused = idx.fuse(lists, k=max(60, k))
             lex_conf = {d: min(1.0, s / maxp) for d, s in lex}
-            den_conf = {d: max(0.0, min(1.0, (s - 0.3) / 0.45)) for d, s in dense}
+            den_conf = {d: max(0.0, min(1.0, (s - 0.3) / 0.45)) for d, s in dense_hits}
             alias_set = {d for d, _ in alias_hits}
-            out = []
-            for d, _score in fused:
+            top_rrf = fused[0][1] if fused else 1.0
+            scored = []
+            for d, rrf in fused:
                 conf = max(lex_conf.get(d, 0.0), 0.85 * den_conf.get(d, 0.0))
                 if lex_conf.get(d) and den_conf.get(d):
                     conf = min(1.0, conf + 0.15 * min(lex_conf[d], den_conf[d]))
                 if d in alias_set:
                     conf = 1.0
-                out.append((idx.docs[d].iri, round(conf, 4)))
-            return out
+                scored.append((0.5 * conf + 0.5 * rrf / top_rrf, d, conf))
+            scored.sort(key=lambda x: -x[0])
+            return [(idx.docs[d].iri, round(conf, 4)) for _s, d, conf in scored[:k]]
 
         return self._searches.get_or(key, build)
 
-    def search_text(self, text: str, kinds=None, k: int = 10) -> list[tuple[str, float]]:
-        return self._ranked(normalize(text), tuple(kinds) if kinds else None, k)
+    def search_text(
+        self, text: str, kinds=None, k: int = 10, dense: bool = True
+    ) -> list[tuple[str, float]]:
+        return self._ranked(normalize(text), tuple(kinds) if kinds else None, k, dense=dense)
 
     def search_iris(self, u: Understanding, kinds=None, k: int = 10) -> list[tuple[str, float]]:
         return self._ranked(u.text, tuple(kinds) if kinds else None, k)
@@ -361,11 +404,21 @@ class Advisor:
                 from kg import find_paths
             except ImportError:  # pragma: no cover - kg ships it
                 return []
-            try:
-                found = find_paths(self.graph, frm, to, max_steps=4, lang=lang)
-            except Exception as err:
-                log.warning("find_paths(%s, %s) failed: %s", frm, to, err)
-                return []
+            # iterative deepening: the short routes are the ones an answer shows, and
+            # enumerating every 4-step chain (hundreds) costs up to a second on this machine
+            found: list = []
+            for steps in (2, 3, 4):
+                try:
+                    found = find_paths(
+                        self.graph, frm, to, max_steps=steps, lang=lang, max_paths=80
+                    )
+                except TypeError:  # an older kg without max_paths
+                    found = find_paths(self.graph, frm, to, max_steps=steps, lang=lang)
+                except Exception as err:
+                    log.warning("find_paths(%s, %s) failed: %s", frm, to, err)
+                    return []
+                if len(found or []) >= 6:
+                    break
             found = list(found or [])
 
             def regional(p):
@@ -448,11 +501,29 @@ class Advisor:
         if intent == "pathway" and u.to_stage:
             profile["goal"] = u.to_stage
 
+    def _programme_by_search(self, u: Understanding, profile: dict) -> None:
+        """ "I study accounting": the programme by lexical search, at the learner's level."""
+        stage = next((s for s, _r, _p in u.stages), None) or profile.get("stage")
+        rest = _mask(u.text, u.mentions)
+        hits = [h for h in self._ranked(rest, ("Programme",), 10, dense=False) if h[1] >= 0.3]
+        if not hits:
+            return
+        best = hits[0][1]
+        group = [iri for iri, c in hits if c >= best * 0.9]
+        if stage:
+            at_level = [iri for iri in group if programme_level(self.kn, iri) == stage]
+            group = at_level or group
+        group = group[:3]
+        m = Mention(-1, -1, "", group, False, "search", kinds=["Programme"] * len(group))
+        u.mentions.append(m)
+        u.programme_groups.append(group)
+        u.by_kind.setdefault("Programme", []).extend(group)
+
     def _interest_by_search(self, u: Understanding) -> None:
         hits = self._ranked(u.text, ("Interest",), 3)
         if hits and hits[0][1] >= 0.3:
             iri = hits[0][0]
-            m = Mention(-1, -1, "", [iri], False, "search", [self.kn.kind(iri)])
+            m = Mention(-1, -1, "", [iri], False, "search", kinds=[self.kn.kind(iri)])
             u.mentions.append(m)
             u.by_kind.setdefault(m.kinds[0], []).append(iri)
 
@@ -473,6 +544,12 @@ class Advisor:
         u = understand(self.kn, text, lang, mentions, profile)
         if u.likes and not u.first("Interest"):
             self._interest_by_search(u)
+        if (
+            not u.programme_groups
+            and _STUDY.search(text)
+            and (u.self_statement or looks_like_profile(text))
+        ):
+            self._programme_by_search(u, profile)
         cls = classify(
             text,
             self._kinds_for_intent(u),
@@ -481,6 +558,9 @@ class Advisor:
             cue_text=_mask(text, u.mentions),
             has_route=u.goes_up,
             same_level=u.same_level,
+            missed=bool(u.missed),
+            stage_mentions=len(u.stages),
+            distinct_stages=len(u.stages),
         )
         intent = cls.intent
         if intent == "unknown" and u.mentions:
@@ -488,7 +568,7 @@ class Advisor:
         self._update_profile(profile, u, intent, text)
         profile["lang"] = lang
         composer = Composer(self.kn, lang, u, profile, self)
-        draft = composer.compose(intent)
+        draft = composer.compose(intent, regional_cue="regional" in cls.cues)
         data["profile"] = profile
         data["turns"] = int(data.get("turns", 0)) + 1
         data["last_intent"] = draft.intent

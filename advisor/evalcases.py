@@ -127,7 +127,7 @@ def main(argv=None) -> int:
 
     graph = open_graph(args.ontology)
     adv = Advisor(graph, encoder=args.encoder, index_dir=args.index_dir)
-    adv.encoder.warm()
+    adv.wait_ready()
     total_p = total_f = 0
     for path in args.cases:
         p, f, failures, lat = run_cases(adv, load_cases(path), verbose=args.verbose)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -30,7 +31,7 @@ __all__ = ["SearchDoc", "HybridIndex", "load_or_build", "index_key"]
 
 log = logging.getLogger("rongtong.advisor.index")
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _KEEP_BUILDS = 3
 
 
@@ -74,10 +75,10 @@ def _sha256(path: str) -> str:
 class HybridIndex:
     """Searchable state: docs, BM25, faiss index over dense vectors, vector → doc map."""
 
-    def __init__(self, docs, tokenizer: Tokenizer, lexical_tokens, faiss_index, vec_doc, encoder):
+    def __init__(self, docs, tokenizer: Tokenizer, lexical, faiss_index, vec_doc, encoder):
         self.docs: list[SearchDoc] = docs
         self.tokenizer = tokenizer
-        self.bm25 = BM25(lexical_tokens)
+        self.bm25 = lexical if isinstance(lexical, BM25) else BM25(lexical)
         tokenizer.set_vocabulary(self.bm25.terms)
         self.faiss = faiss_index
         self.vec_doc = np.asarray(vec_doc, dtype=np.int32)
@@ -213,11 +214,11 @@ def load_or_build(
     def _load(path: str, manifest: dict) -> HybridIndex | None:
         if manifest.get("iris") != iris or manifest.get("encoder") != encoder.name:
             return None
-        with open(os.path.join(path, "lexical.json"), encoding="utf-8") as fh:
-            lexical_tokens = json.load(fh)
+        with open(os.path.join(path, "bm25.pickle"), "rb") as fh:
+            bm25 = pickle.load(fh)  # our own file, verified by its checksum above
         fidx = faiss.read_index(os.path.join(path, "dense.faiss"))
         vec_doc = np.load(os.path.join(path, "vec_doc.npy"))
-        idx = HybridIndex(docs, tokenizer, lexical_tokens, fidx, vec_doc, encoder)
+        idx = HybridIndex(docs, tokenizer, bm25, fidx, vec_doc, encoder)
         idx.loaded_from_cache = True
         idx.path = path
         return idx
@@ -260,13 +261,13 @@ def load_or_build(
         idx.build_seconds = time.perf_counter() - started
         if index_dir:
             try:
-                idx.path = _save(index_dir, key, idx, lexical_tokens, iris, graph_hash)
+                idx.path = _save(index_dir, key, idx, iris, graph_hash)
             except OSError as err:  # a read-only cache is not fatal
                 log.warning("could not save the search index under %s: %s", index_dir, err)
     return idx
 
 
-def _save(index_dir, key, idx: HybridIndex, lexical_tokens, iris, graph_hash) -> str:
+def _save(index_dir, key, idx: HybridIndex, iris, graph_hash) -> str:
     import faiss
 
     os.makedirs(index_dir, exist_ok=True)
@@ -274,10 +275,10 @@ def _save(index_dir, key, idx: HybridIndex, lexical_tokens, iris, graph_hash) ->
     try:
         faiss.write_index(idx.faiss, os.path.join(tmp, "dense.faiss"))
         np.save(os.path.join(tmp, "vec_doc.npy"), idx.vec_doc)
-        with open(os.path.join(tmp, "lexical.json"), "w", encoding="utf-8") as fh:
-            json.dump(lexical_tokens, fh, ensure_ascii=False)
+        with open(os.path.join(tmp, "bm25.pickle"), "wb") as fh:
+            pickle.dump(idx.bm25, fh, protocol=pickle.HIGHEST_PROTOCOL)
         files = {
-            n: _sha256(os.path.join(tmp, n)) for n in ("dense.faiss", "vec_doc.npy", "lexical.json")
+            n: _sha256(os.path.join(tmp, n)) for n in ("dense.faiss", "vec_doc.npy", "bm25.pickle")
         }
         manifest = {
             "format": FORMAT_VERSION,

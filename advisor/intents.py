@@ -51,7 +51,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             r"\bafter (?:finishing|graduating|graduation|junior|senior|high|secondary|college|the|studying|completing|grade)\b",
             r"\bcontinue\b", r"\bprogress(?:ion)?\b", r"\bmove up\b", r"\bget into\b", r"\bnext step",
             r"\bgo on to\b", r"\bfurther stud", r"\bupgrade\b", r"\bgo to (?:university|college)\b",
-            r"\bfailed? (?:the )?(?:zhongkao|exam|entrance)", r"\bwhere can\b",
+            r"\bfail(?:s|ed)? (?:the |his |her |to get into |to pass )?(?:zhongkao|gaokao|exam|entrance)", r"\bwhere can\b",
         ),
     ),
     (
@@ -64,7 +64,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         ),
         (
             r"\btransfer", r"\bswitch", r"\bchange (?:track|school|to|from|over)", r"\bmove (?:from|to|between|back)",
-            r"\bcredit bank", r"\bcredits?\b", r"\brecogni[sz]", r"\bboth tracks\b", r"\bchange tracks?\b",
+            r"\bcredit bank", r"\bcredits?\b", r"\bcredit recogni[sz]", r"\bboth tracks\b", r"\bchange tracks?\b",
         ),
     ),
     (
@@ -78,7 +78,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         (
             r"\bjobs?\b", r"\bwork(?:ing)? as\b", r"\bcareers?\b", r"\boccupations?\b", r"\blead(?:s)? to\b",
             r"\bbecome an?\b", r"\bwhat can (?:i|he|she|you|they) do with\b", r"\bprofessions?\b",
-            r"\bwhat work\b", r"\bkind of work\b", r"\bemployers?\b", r"\bsalar", r"\bearn\b",
+            r"\bwhat work\b", r"\bkind of work\b", r"\bgraduates? do\b", r"\bwork in\b", r"\bemployers?\b", r"\bsalar", r"\bearn\b",
         ),
     ),
     (
@@ -114,7 +114,8 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             "没用", "被人笑", "面子", "后悔", "二流", "低等", "不值钱", "没地位", "失败者", "认可度",
             "被认可", "承认吗", "认可吗", "坏孩子", "学渣", "不好的学生", "没希望", "上不了台面", "丢份",
             "低一等", "矮人一截", "不如普高", "不如读", "偏见", "出路窄", "没有出路", "是不是很差",
-            "好不好", "值不值得", "值得读吗", "名声",
+            "好不好", "值不值得", "值得读吗", "名声", "有前途", "有没有前途", "前途", "有出路吗", "没面子",
+            "成绩一般", "考得不好", "丢面子", "好就业吗", "抬不起头", "工资低", "挣得少", "收入低",
         ),
         (
             r"\bdead[- ]?ends?\b", r"\bbad grades\b", r"\bpoor grades\b", r"\blow grades\b", r"\bfail(?:ure|ures|ing)?\b",
@@ -122,7 +123,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             r"\bstigma", r"\bworth less\b", r"\bworthless\b", r"\bonly for\b", r"\blesser\b", r"\blow status\b",
             r"\bwaste\b", r"\bashamed\b", r"\bembarrass", r"\blosers?\b", r"\bless respected\b",
             r"\bprejudice", r"\bno future\b", r"\bbad students?\b", r"\bweak students?\b", r"\bworth it\b",
-            r"\bvalued?\b", r"\brespect", r"\bnot as good\b", r"\bless valuable\b", r"\bjust for\b",
+            r"\bvalued?\b", r"\brespect", r"\bearn less\b", r"\bpaid less\b", r"\blower (?:pay|salar)", r"\bnot as good\b", r"\bless valuable\b", r"\bjust for\b",
         ),
     ),
     (
@@ -151,7 +152,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
     ),
     (
         "fact",
-        1.2,
+        1.3,
         (
             "多少", "几所", "几个", "比例", "占比", "百分之", "就业率", "人数", "数量", "规模", "统计", "数据",
             "代码", "编码", "几项", "哪一年", "哪年", "什么时候", "何时", "几年", "多少年", "多久", "学制",
@@ -168,7 +169,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         1.3,
         (
             "证书", "学位", "学历", "文凭", "执照", "资格", "技能等级", "1+x", "毕业证", "学士学位", "硕士学位",
-            "职称", "八级工", "执业", "考证", "拿证", "发证", "资格证", "等级证",
+            "职称", "八级工", "执业", "考证", "拿证", "发证", "资格证", "等级证", "re:[考拿办领][^，。？?]{0,8}证",
         ),
         (
             r"\bcertificat", r"\bdegrees?\b", r"\bdiplomas?\b", r"\blicen[cs]", r"\bqualification",
@@ -203,19 +204,27 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         (
             "股票", "股市", "基金", "天气", "气温", "下雨", "写诗", "作诗", "写首诗", "诗歌", "笑话", "菜谱",
             "做饭", "彩票", "比特币", "电影", "游戏", "数学题", "作业", "算命", "星座", "球赛", "明星", "减肥",
-            "旅游攻略", "房价", "涨", "跌", "写一首", "唱歌", "歌词", "汇率", "外卖",
+            "旅游攻略", "房价", "涨", "跌", "写一首", "唱歌", "歌词", "汇率", "外卖", "故事", "首都", "八卦", "餐厅", "饭店", "酒店", "美食", "电视剧",
         ),
         (
             r"\bstocks?\b", r"\bshares? price", r"\bweather\b", r"\bpoems?\b", r"\bjokes?\b", r"\brecipes?\b",
             r"\blottery\b", r"\bbitcoin\b", r"\bcrypto", r"\bmovies?\b", r"\bsongs?\b", r"\bhomework\b",
             r"\bmath problem", r"\btranslate\b", r"\bhoroscope", r"\bfootball\b", r"\bsoccer\b", r"\bgames?\b",
-            r"\bwrite me\b", r"\bcelebrit", r"\bforecast\b", r"\bexchange rate\b", r"\bpizza\b", r"\bcats?\b",
+            r"\bwrite me\b", r"\bcelebrit", r"\bcapital of\b", r"\bstory\b", r"\brecipe", r"\brestaurants?\b", r"\bhotels?\b",
+            r"\bcooking tips\b", r"\bnews\b", r"\bforecast\b", r"\bexchange rate\b", r"\bpizza\b", r"\bcats?\b",
         ),
     ),
 ]  # fmt: skip
 
 _COMPILED = [
-    (intent, weight, zh, tuple(re.compile(rx) for rx in en)) for intent, weight, zh, en in _CUES
+    (
+        intent,
+        weight,
+        tuple(w for w in zh if not w.startswith("re:")),
+        tuple(re.compile(rx) for rx in en)
+        + tuple(re.compile(w[3:]) for w in zh if w.startswith("re:")),
+    )
+    for intent, weight, zh, en in _CUES
 ]
 
 # Kind of linked entity -> (intent, bonus)
@@ -230,11 +239,11 @@ _KIND_BONUS: dict[str, tuple[tuple[str, float], ...]] = {
     "Field": (("career", 0.4),),
     "Occupation": (("career", 0.8), ("fact", 0.2)),
     "OccupationGroup": (("career", 0.5),),
-    "Credential": (("certificate", 1.0),),
-    "Degree": (("certificate", 1.0),),
-    "Certificate": (("certificate", 1.0),),
-    "Licence": (("certificate", 1.0),),
-    "SkillLevel": (("certificate", 1.0),),
+    "Credential": (("certificate", 1.2),),
+    "Degree": (("certificate", 1.2),),
+    "Certificate": (("certificate", 1.2),),
+    "Licence": (("certificate", 1.2),),
+    "SkillLevel": (("certificate", 1.2),),
     "ProfessionalTitle": (("certificate", 0.8),),
     "Interest": (("recommendation", 1.0),),
     "Region": (("regional", 1.2),),
@@ -296,6 +305,9 @@ def classify(
     cue_text: str | None = None,
     has_route: bool = False,
     same_level: bool = False,
+    missed: bool = False,
+    stage_mentions: int = 0,
+    distinct_stages: int | None = None,
 ) -> Classification:
     """Pick an intent for a normalised message with the kinds of its linked entities.
 
@@ -308,11 +320,15 @@ def classify(
     for kind in kinds:
         for intent, bonus in _KIND_BONUS.get(kind, ()):
             scores[intent] = scores.get(intent, 0.0) + bonus
-    n_stages = kinds.count("EducationStage")
+    n_stages = distinct_stages if distinct_stages is not None else kinds.count("EducationStage")
     if n_stages >= 2:
         scores["pathway"] = scores.get("pathway", 0.0) + 0.5
     if has_route:
         scores["pathway"] = scores.get("pathway", 0.0) + 1.0
+    if missed:
+        scores["pathway"] = scores.get("pathway", 0.0) + 1.0
+    if "definition" in scores and stage_mentions == 0 and "pathway" in scores:
+        scores["definition"] += 0.5  # "what is the X route": a thing to define, not a route to list
     if same_level:
         # two stages at one level (普高 / 中职): comparing them, or moving between them
         if "comparison" in scores:
@@ -329,8 +345,9 @@ def classify(
             return Classification("out_of_scope", scores, cues)
         scores.pop("out_of_scope")
 
-    # a statement about oneself, not a question
-    if looks_like_profile(text) and not question:
+    # a statement about oneself, not a question (unless it carries a strong concern)
+    strong = max((v for k, v in scores.items() if k in ("stigma", "international")), default=0.0)
+    if looks_like_profile(text) and not question and strong < 2.0:
         return Classification("profile", scores, cues)
 
     # profile breaks ties: someone whose stage we know asking "还能读本科吗"
@@ -348,6 +365,7 @@ def classify(
     if (
         "certificate" in scores
         and "pathway" in scores
+        and set(cues.get("certificate", [])) <= {"学历", "文凭", r"\bdegrees?\b"}
         and not any(
             k in kinds for k in ("Credential", "Degree", "Certificate", "Licence", "SkillLevel")
         )

@@ -13,7 +13,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from advisor.normalize import normalize
 
@@ -66,8 +66,9 @@ KIND_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class Lit:
+class Lit(NamedTuple):
+    """A literal: its text, language tag and datatype IRI (a tuple: cheap to build and unpickle)."""
+
     text: str
     lang: str | None = None
     datatype: str | None = None

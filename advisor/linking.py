@@ -132,6 +132,7 @@ class Mention:
     iris: list[str]
     exact: bool = True
     source: str = "graph"  # graph | lexicon | code | fuzzy
+    changed: tuple[int, ...] = ()  # text offsets of the characters a typo reading changed
     kinds: list[str] = field(default_factory=list)
 
     @property
@@ -340,6 +341,7 @@ class AliasTable:
                     if keys and self._exact(window[1:]):
                         keys = {k for k in keys if k[1:] != window[1:]}
                     for key in sorted(keys):
+                        diff = tuple(offsets[s + i] for i in range(length) if key[i] != window[i])
                         found.append(
                             Mention(
                                 offsets[s],
@@ -348,6 +350,7 @@ class AliasTable:
                                 list(self.zh_alias_iris[key]),
                                 False,
                                 "fuzzy",
+                                changed=diff,
                             )
                         )
         # 3. English word sequences
@@ -412,6 +415,23 @@ class AliasTable:
                 for s, e in exact_spans
             ):
                 continue  # a typo reading that cuts through an exact name is not a reading
+            if not m.exact and any(
+                x.exact and m.start <= x.start and x.end <= m.end and set(x.iris) & set(m.iris)
+                for x in found
+            ):
+                continue  # "中职学费" is 中职 + 学费, not a typo of 中职学校
+            if m.changed:
+                inside = [x for x in found if x.exact and m.start <= x.start and x.end <= m.end]
+                if any(x.start <= c < x.end for x in inside for c in m.changed):
+                    continue  # "高中阶段" is 高中 + 阶段, not a typo of 初中阶段
+                covered = {i for x in inside for i in range(x.start, x.end)}
+                if (
+                    all(c in (m.start, m.end - 1) for c in m.changed)
+                    and 2 * len(covered) >= m.length - 1
+                ):
+                    continue  # "中职毕业直": an exact name + an edge character, not 中职毕业证
+                if len(covered) >= m.length - 1 and len(inside) >= 2:
+                    continue  # "普高和中职" is two names joined, not a typo of 普高转中职
             taken.append((m.start, m.end))
             m.iris = sorted(
                 dict.fromkeys(m.iris),

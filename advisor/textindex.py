@@ -251,7 +251,8 @@ class Tokenizer:
         vocab, longest = self.vocab, min(self.max_term, 12)
         out = []
         for i in range(len(run)):
-            for j in range(i + 1, min(len(run), i + longest) + 1):
+            # single characters are left to the bigrams: alone they match too much
+            for j in range(i + 2, min(len(run), i + longest) + 1):
                 w = run[i:j]
                 if w in vocab:
                     out.append(w)

@@ -76,6 +76,15 @@ _FROM_AFTER_EN = re.compile(r"^\s*(?:students?|graduates?|pupils?|diploma holder
 _TO_BEFORE_EN = re.compile(
     r"(?:\bto|\binto|\bget|\bearn|\bobtain|\bpursue|\bstudy for|\breach|\bdo|\bapply (?:to|for)|\benter|\bgo to|\bget into|\bbecome|\bstill get|\bget an?|\bearn an?)\s+(?:a\s+|an\s+|the\s+)?$"
 )
+_FAIL_ZH = re.compile(
+    r"没考上|没有考上|考不上|没考进|考不进|没能考上|上不了|进不了|落榜|失利|没考好|考砸|分数不够|没被录取|没录取|"
+    r"不读|不上|不想读|不想上|不去读|不去上"
+)
+_FAIL_EN = re.compile(
+    r"\b(?:fail(?:s|ed)?|didn't get into|did not get into|not admitted|couldn't get into|can't get into|"
+    r"did not pass|didn't pass|missed|doesn't go to|does not go to|don't go to|won't go to|not going to|"
+    r"doesn't want to go to|without going to|instead of)\b"
+)
 _SELF_ZH = re.compile(r"我|孩子|儿子|女儿|闺女|小孩|本人|俺")
 _SELF_EN = re.compile(r"\b(?:i|i'm|im|my|me|he|she|son|daughter|child|kid)\b")
 _LIKE_ZH = (
@@ -126,6 +135,7 @@ class Understanding:
     likes: bool = False
     goes_up: bool = False  # from and to at different levels: a question about going up
     same_level: bool = False  # two stages at one level (普高 / 中职): a transfer or a comparison
+    missed: str | None = None  # a stage the learner did not get into ("中考没考上普高")
 
     def first(self, *kinds: str) -> str | None:
         for m in self.mentions:
@@ -159,7 +169,14 @@ def _stage_of(kn: Knowledge, iri: str, kind: str) -> str | None:
         bachelor = [s for s in provided if kn.number(s, "rt:iscedLevel") == 6]
         return bachelor[0] if bachelor else min(provided, key=lambda s: _level(kn, s))
     if kind in CRED_KINDS and kn.is_a(iri, "Degree"):
-        return kn.first_iri(iri, "rt:awardedAt")
+        stages = kn.iris(iri, "rt:awardedAt")
+        if len(stages) > 1:
+            # awarded at several concrete stages (general and vocational bachelor's): their common
+            # broader stage (本科)
+            common = set.intersection(*(set(kn.iris(s, "skos:broader")) for s in stages))
+            if common:
+                return sorted(common)[0]
+        return stages[0] if stages else None
     return None
 
 
@@ -215,7 +232,48 @@ def understand(
         re.match(r"^(?:我是|我在|我现在|我今年|i am|i'm|my (?:son|daughter|child|kid))", text)
     )
     u.likes = any(w in text for w in _LIKE_ZH) or bool(_LIKE_EN.search(text))
+    fail = _FAIL_ZH.search(text) if lang == "zh" else _FAIL_EN.search(text)
+    if fail:
+        _missed(kn, u, fail.start())
     return u
+
+
+def _missed(kn: Knowledge, u: Understanding, at: int) -> None:
+    """ "没考上普高" / "failed the zhongkao": the stage missed, and where the learner stands."""
+    target = None
+    stage_mentions = [(s, p) for s, _r, p in u.stages]
+    after = [s for s, p in stage_mentions if p >= at]
+    exam = None
+    for m in u.mentions:
+        if m.kinds and m.kinds[0] == "Mechanism":
+            exam = m.iris[0]
+    if after:
+        target = after[0]
+    elif exam:
+        tos = [kn.first_iri(r, "rt:to") for r in kn.routes_by_mech.get(exam, [])]
+        tos = [t for t in tos if t]
+        if tos:
+            general = [t for t in tos if kn.literal(t, "rt:track") == "general"]
+            target = (general or tos)[0]
+    if not target:
+        return
+    sources = []
+    for t in [target] + kn.children.get(target, []):
+        for r in kn.routes_to.get(t, []):
+            if kn.is_a(r, "Transfer", "TitleRoute"):
+                continue
+            if exam and exam not in kn.iris(r, "rt:mechanism"):
+                continue
+            f = kn.first_iri(r, "rt:from")
+            if f and f not in sources:
+                sources.append(f)
+    if not sources:
+        return
+    sources.sort(key=lambda s: (_level(kn, s), kn.literal(s, "rt:track") != "general"))
+    u.missed = target
+    u.from_stage = sources[0]
+    u.to_stage = None
+    u.goes_up = u.same_level = False
 
 
 def _level(kn: Knowledge, stage: str) -> float:

@@ -31,6 +31,7 @@ import inspect
 import json
 import os
 import platform
+import select
 import subprocess
 import sys
 import tempfile
@@ -87,19 +88,19 @@ def run_section(name: str, budget: float, options: dict[str, Any]) -> dict[str, 
     cmd = [sys.executable, "-m", "bench", "--child-section", name, "--budget", str(budget),
            "--out", out, "--options", json.dumps(options)]  # fmt: skip
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=REPO, stderr=subprocess.PIPE, start_new_session=True)
     grace = 45.0
     tail: list[str] = []
     try:
         assert proc.stderr is not None
         deadline = started + budget + grace
-        os.set_blocking(proc.stderr.fileno(), False)
+        fd = proc.stderr.fileno()
         buf = ""
         while proc.poll() is None and time.perf_counter() < deadline:
-            time.sleep(0.2)
-            chunk = proc.stderr.read() or ""
-            buf += chunk
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            buf += os.read(fd, 65536).decode("utf-8", "replace")
             *lines, buf = buf.split("\n")
             for line in lines:
                 _log(line)
@@ -109,7 +110,7 @@ def run_section(name: str, budget: float, options: dict[str, Any]) -> dict[str, 
             proc.wait()
             return {"status": "killed", "why": f"over its budget of {budget:.0f} s (+{grace:.0f} s)",
                     "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
-        rest = (buf + (proc.stderr.read() or "")).splitlines()
+        rest = (buf + proc.stderr.read().decode("utf-8", "replace")).splitlines()
         for line in rest:
             _log(line)
         tail = (tail + rest)[-20:]
@@ -224,26 +225,56 @@ def _generic_rows(section: str, result: dict[str, Any]) -> list[Row]:
 
 def _kg_rows(res: dict[str, Any]) -> list[Row]:
     rows = _generic_rows("1 kg", res)
-    for row in rows:  # judge per-query p95 figures of the default store against the 5 ms target
+    try:
+        from bench.scale_bench import pathway_queries
+
+        anchored, _ = pathway_queries()
+    except Exception:  # noqa: BLE001 - without the list every p95 is judged
+        anchored = {}
+    for row in rows:  # judge the anchored named queries' p95 on the default store: ≤ 5 ms
         name = row["figure"].lower()
+        query = row["figure"].split(" ")[0]
         if row["ok"] is None and "p95" in name and "memory" not in name and "rdflib" not in name:
+            if anchored and query not in anchored:
+                row["note"] = (
+                    row["note"] + "; " if row["note"] else ""
+                ) + "whole graph (start-up), no target"
+                continue
             row["target"] = "≤ 5 ms"
-            row["ok"], row["note"] = _check(row["value"], 5.0)
+            row["ok"], note = _check(row["value"], 5.0)
+            row["note"] = "; ".join(x for x in (row["note"], note) if x)
     return rows
 
 
 def _advisor_rows(res: dict[str, Any]) -> list[Row]:
-    rows = _generic_rows("2 advisor", res)
-    for row in rows:
-        name = row["figure"].lower()
-        if (
-            row["ok"] is None
-            and "p95" in name
-            and ("ask" in name or "turn" in name or "chat" in name)
-        ):
-            limit = 30.0 if "http" in name else 20.0
-            row["target"] = f"≤ {limit:.0f} ms"
-            row["ok"], row["note"] = _check(row["value"], limit)
+    s = "2 advisor"
+    if not any(k in res for k in ("new_questions", "repeated_questions")):
+        rows = _generic_rows(s, res)
+        for row in rows:
+            name = row["figure"].lower()
+            if row["ok"] is None and "p95" in name and ("ask" in name or "turn" in name):
+                row["target"] = "≤ 20 ms"
+                row["ok"], row["note"] = _check(row["value"], 20.0)
+        return rows
+    rows = []
+    for key, label in (("new_questions", "new questions (encoder cache cold)"),
+                       ("repeated_questions", "same questions again (cached)")):  # fmt: skip
+        r = res.get(key)
+        if not r:
+            continue
+        ok, note = _check(r.get("p95_ms"), 20.0)
+        slow = sorted((r.get("by_intent_p95_ms") or {}).items(), key=lambda kv: -kv[1])[:3]
+        rows.append(
+            _row(s, f"Advisor.ask, {label}, {r.get('turns')} turns: p50", r.get("p50_ms"), "ms")
+        )
+        rows.append(_row(s, "Advisor.ask p95", r.get("p95_ms"), "ms", "≤ 20 ms", ok,
+                         (note + "; " if note else "") + f"p99 {r.get('p99_ms')} ms; encoder calls "
+                         f"{r.get('encoder_calls')}; slowest intents (p95): "
+                         + ", ".join(f"{k} {v}" for k, v in slow)))  # fmt: skip
+    rows.append(_row(s, "graph load + Advisor() with cached index (in-process)",
+                     round((res.get("graph_load_s") or 0) + (res.get("advisor_init_s") or 0), 2), "s",
+                     note=f"graph {res.get('graph_load_s')} s, advisor {res.get('advisor_init_s')} s, "
+                     f"encoder {res.get('encoder')} load {res.get('encoder_load_s')} s"))  # fmt: skip
     return rows
 
 
@@ -259,6 +290,12 @@ def _http_rows(res: dict[str, Any]) -> list[Row]:
             _row(s, "chat turn over HTTP p95", seq.get("p95_ms"), "ms", "≤ 30 ms", ok, note)
         )
         rows.append(_row(s, "chat turn over HTTP p99", seq.get("p99_ms"), "ms"))
+    warm = res.get("warmup") or {}
+    failed = (warm.get("non_200") or 0) + (seq.get("non_200") or 0)
+    if warm:
+        rows.append(_row(s, f"chat turns failed or timed out (10 s) in warm-up + sequential "
+                            f"({warm.get('turns', 0) + seq.get('turns', 0)} turns)", failed, "", "0",
+                         failed == 0))  # fmt: skip
     for name, label in (("chat", "POST /api/chat"), ("sparql", "GET /sparql (small SELECT)")):
         r = res.get(name) or {}
         if not r:
@@ -316,8 +353,11 @@ def _scale_rows(res: dict[str, Any]) -> list[Row]:
             if worst_path:
                 limit = 100.0 if big and engine == "oxigraph" else None
                 ok, note = _check(worst_path[1]["p95_ms"], limit) if limit else (None, "")
-                rows.append(_row(s, f"{tag}: pathway queries, worst p95", worst_path[1]["p95_ms"], "ms",
-                                 "≤ 100 ms" if limit else "", ok,
+                untimed = sorted(k for k in not_done if _is_pathway(k))
+                if untimed and limit:  # a pathway query too slow to time is a miss, not a pass
+                    ok, note = False, f"not timed (too slow): {', '.join(untimed)}"
+                rows.append(_row(s, f"{tag}: pathway queries, worst p95 of those timed", worst_path[1]["p95_ms"],
+                                 "ms", "≤ 100 ms" if limit else "", ok,
                                  f"{worst_path[0]}" + (f"; {note}" if note else "")))  # fmt: skip
             if r.get("worst_p95_ms") is not None:
                 rows.append(_row(s, f"{tag}: all anchored named queries, median p50 / worst p95",
@@ -476,7 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     _log(f"rongtong bench — {report['machine'].get('nproc')} cores, {report['machine'].get('cpu')}, "
          f"{report['machine'].get('ram_gb')} GB RAM, load {report['machine'].get('loadavg_start')}")  # fmt: skip
-    planned = sum(SECTIONS[n][2] for n in names)
+    names = [n for n in names if importlib.util.find_spec(SECTIONS[n][0]) is not None] + [
+        n for n in names if importlib.util.find_spec(SECTIONS[n][0]) is None
+    ]
+    present = {n for n in names if importlib.util.find_spec(SECTIONS[n][0]) is not None}
+    planned = sum(SECTIONS[n][2] for n in present)
     for name in names:
         module, title, budget = SECTIONS[name]
         spent = time.perf_counter() - started
@@ -485,7 +529,11 @@ def main(argv: list[str] | None = None) -> int:
         share = budget if planned <= TOTAL_BUDGET_S else budget * TOTAL_BUDGET_S / planned
         budget_now = max(
             0.0,
-            min(share, left - sum(SECTIONS[n][2] for n in names[names.index(name) + 1 :]) * 0.5),
+            min(
+                share,
+                left
+                - sum(SECTIONS[n][2] for n in names[names.index(name) + 1 :] if n in present) * 0.5,
+            ),
         )
         if budget_now < 15:
             report["sections"][name] = {

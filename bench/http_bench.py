@@ -189,9 +189,13 @@ def _run_python_client(
 
 def _sequential_latency(base: str, qs: list[tuple[str, str]]) -> dict[str, Any]:
     """One client, one turn at a time: the HTTP chat-turn latency a user sees (server warm)."""
-    conn = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(base).port, timeout=30)
+    port = urllib.parse.urlsplit(base).port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     times, bad = [], 0
+    started = time.perf_counter()
     for message, lang in qs:
+        if time.perf_counter() - started > 45:
+            break
         body = json.dumps({"message": message, "lang": lang}).encode()
         t = time.perf_counter()
         try:
@@ -207,6 +211,7 @@ def _sequential_latency(base: str, qs: list[tuple[str, str]]) -> dict[str, Any]:
         except (OSError, http.client.HTTPException):
             bad += 1
             conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         times.append((time.perf_counter() - t) * 1000)
     return {
         "turns": len(times),
@@ -231,7 +236,7 @@ def run(
     have_wrk = shutil.which("wrk") is not None
     out: dict[str, Any] = {"duration_s": duration, "connections": connections, "threads": threads,
                            "questions": len(qs), "wrk": have_wrk}  # fmt: skip
-    with Server(workers=workers) as server:
+    with Server(workers=workers, start_timeout=90.0) as server:
         out["server"] = {
             "command": " ".join(server.command()),
             "start_s": round(server.start_seconds or 0, 2),
@@ -243,7 +248,14 @@ def run(
         t = time.perf_counter()
         warm_bad = 0
         for m, lang in qs:
-            status, _, _ = http_json(server.url + "/api/chat", {"message": m, "lang": lang})
+            if time.perf_counter() - t > 40:  # bounded: a stuck worker must not stall the run
+                break
+            try:
+                status, _, _ = http_json(
+                    server.url + "/api/chat", {"message": m, "lang": lang}, timeout=10
+                )
+            except OSError:  # includes timeouts
+                status = 0
             warm_bad += status != 200
         out["warmup"] = {
             "turns": len(qs),

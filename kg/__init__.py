@@ -8,6 +8,11 @@ The public surface (docs/CONVENTIONS.md)::
     find_paths(g, RTD["stage-secondary-vocational"], RTD["stage-bachelor"])
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from kg.errors import (
     KGError,
     OntologyParseError,
@@ -25,6 +30,9 @@ from kg.graph import KnowledgeGraph, open_graph
 from kg.paths import find_paths, pathways, resolve_place
 from kg.settings import Setting, Settings
 from kg.sparql import SparqlResult
+
+if TYPE_CHECKING:  # pyshacl is slow to import: kg.validate loads only when validating
+    from kg.validate import Report
 
 __all__ = [
     "open_graph",
@@ -50,8 +58,8 @@ __all__ = [
 ]
 
 
-def validate(ontology_dir=None, **kwargs):  # noqa: ANN001, ANN201 - thin lazy wrapper
-    """Validate an ontology directory (see kg.validate.validate); imported lazily (pyshacl is slow to import)."""
+def validate(ontology_dir: str | Path | None = None, **kwargs: Any) -> Report:
+    """Validate an ontology directory (see :func:`kg.validate.validate`)."""
     from kg.validate import validate as _validate
 
     return _validate(ontology_dir, **kwargs)

@@ -60,7 +60,9 @@ def load_checks(root: Path) -> list[Check]:
                 twin = m.group(2).strip() or None
         if severity not in ("error", "warning"):
             raise ValueError(f"{path.name}: severity must be error or warning, not {severity!r}")
-        out.append(Check(path.stem, text, severity, message or f"fails check {path.stem}", path, twin))
+        out.append(
+            Check(path.stem, text, severity, message or f"fails check {path.stem}", path, twin)
+        )
     return out
 
 

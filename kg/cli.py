@@ -89,7 +89,9 @@ def _table(headers: list[str], rows: list[list[str]], out: TextIO) -> None:
         return out_text + "…"
 
     last = len(headers) - 1
-    cells = [[c.replace("\n", " ") if i == last else cut(c) for i, c in enumerate(row)] for row in rows]
+    cells = [
+        [c.replace("\n", " ") if i == last else cut(c) for i, c in enumerate(row)] for row in rows
+    ]
     widths = [width(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):
@@ -174,7 +176,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         path = Path(args.file)
         if not path.is_file():
-            _err(f"no such query file or named query: {args.file} (named: {', '.join(graph.queries.names())})")
+            _err(
+                f"no such query file or named query: {args.file} (named: {', '.join(graph.queries.names())})"
+            )
             return 2
         text = path.read_text(encoding="utf-8")
     params: dict[str, Node] = {}
@@ -192,7 +196,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         for row in rows:
             variables += [k for k in row if k not in variables]
         result = SparqlResult(
-            "select", variables, [tuple(r.get(v) for v in variables) for r in rows], row_cap=len(rows)
+            "select",
+            variables,
+            [tuple(r.get(v) for v in variables) for r in rows],
+            row_cap=len(rows),
         )
     else:
         result = graph.sparql(text, timeout=args.timeout, row_cap=args.limit)
@@ -214,7 +221,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("true" if result.boolean else "false")
     else:
         _table(result.variables, [[_short(t) for t in row] for row in result.rows], out)
-        print(f"\n{len(result.rows)} rows" + (" (truncated)" if result.truncated else ""), file=sys.stderr)
+        print(
+            f"\n{len(result.rows)} rows" + (" (truncated)" if result.truncated else ""),
+            file=sys.stderr,
+        )
     if result.truncated:
         _err(f"truncated at {result.row_cap} rows; raise --limit or narrow the query")
     return 0
@@ -227,17 +237,23 @@ def _print_paths(body: dict[str, Any], lang: str) -> None:
     paths = body["paths"]
     src, dst = body["from"], body["to"]
     years = "年" if lang == "zh" else " years"
-    print(f"{src['label']} → {dst['label']}: {len(paths)} " + ("条路径" if lang == "zh" else "paths"))
+    print(
+        f"{src['label']} → {dst['label']}: {len(paths)} " + ("条路径" if lang == "zh" else "paths")
+    )
     for number, path in enumerate(paths, 1):
         total = path["total_years"]
         steps = path["steps"]
         unknown = " (+?)" if path.get("years_unknown_steps") else ""
-        print(f"\n{number}. {total}{years}{unknown}, {len(steps)} step{'s' if len(steps) != 1 else ''}")
+        print(
+            f"\n{number}. {total}{years}{unknown}, {len(steps)} step{'s' if len(steps) != 1 else ''}"
+        )
         for step in steps:
             mech = step["mechanism"]["label"] if step["mechanism"] else step["via"]["label"]
             y = "?" if step["years"] is None else step["years"]
             region = f" [{step['region']['label']}]" if step["region"] else ""
-            print(f"   {step['from']['label']} → {step['to']['label']}  via {mech}, {y}{years}{region}")
+            print(
+                f"   {step['from']['label']} → {step['to']['label']}  via {mech}, {y}{years}{region}"
+            )
             for condition in step["conditions"]:
                 print(f"      · {condition}")
             if step["source"]:
@@ -261,7 +277,9 @@ def cmd_paths(args: argparse.Namespace) -> int:
     except UnknownPlace as exc:
         _err(str(exc))
         return 2
-    body = pathways(graph, args.source, args.target, max_steps=args.max_steps, lang=args.lang, region=region)
+    body = pathways(
+        graph, args.source, args.target, max_steps=args.max_steps, lang=args.lang, region=region
+    )
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
@@ -319,7 +337,9 @@ def _guard(func: Any) -> Any:
 
 def register(subparsers: Any) -> None:
     """Add kg's subcommands (and the importers') to the ``rongtong`` parser."""
-    p = subparsers.add_parser("validate", help="check the ontology: parse, SHACL shapes, violation queries")
+    p = subparsers.add_parser(
+        "validate", help="check the ontology: parse, SHACL shapes, violation queries"
+    )
     p.add_argument("dir", nargs="?", help="ontology directory (default: --ontology or the repo's)")
     _graph_options(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -337,9 +357,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", help="FILE.rq, the name of a named query, or - for stdin")
     _graph_options(p)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="bind a variable (IRI, rtd:name, \"text\"@lang, or a label to resolve); repeatable")
-    p.add_argument("--timeout", type=float, default=None, help="seconds (default: the query_timeout setting)")
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help='bind a variable (IRI, rtd:name, "text"@lang, or a label to resolve); repeatable',
+    )
+    p.add_argument(
+        "--timeout", type=float, default=None, help="seconds (default: the query_timeout setting)"
+    )
     p.add_argument("--limit", type=int, default=None, help="row cap (default: the row_cap setting)")
     p.set_defaults(func=_guard(cmd_query))
 
@@ -356,7 +382,9 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("export", help="the whole graph as Turtle, N-Triples or JSON-LD")
     _graph_options(p)
     p.add_argument("--format", choices=["ttl", "nt", "jsonld"], default="ttl")
-    p.add_argument("-o", "--output", metavar="FILE", default=None, help="write here (default: stdout)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", default=None, help="write here (default: stdout)"
+    )
     p.set_defaults(func=_guard(cmd_export))
 
     p = subparsers.add_parser("settings", help="the settings table: name, value, default, help")

@@ -99,7 +99,12 @@ PROPERTY_WORDS: dict[str, str] = {
     RT + "group": "occupation group",
     RT + "edition": "edition",
 }
-LABEL_WORDS = {PREF: "label", SKOS + "altLabel": "alias", SKOS + "definition": "definition", RDFS + "label": "label"}
+LABEL_WORDS = {
+    PREF: "label",
+    SKOS + "altLabel": "alias",
+    SKOS + "definition": "definition",
+    RDFS + "label": "label",
+}
 
 KIND_WORDS: dict[str, str] = {
     RT + "EducationStage": "Stage",
@@ -143,7 +148,9 @@ class Side:
     label: str
     root: Path
     triples: set[tuple] = field(default_factory=set)
-    file_of: dict[tuple, str] = field(default_factory=dict)  # subject -> first data file defining it
+    file_of: dict[tuple, str] = field(
+        default_factory=dict
+    )  # subject -> first data file defining it
     files: dict[str, bytes] = field(default_factory=dict)  # every file under root -> bytes
     tmp: str | None = None
 
@@ -174,7 +181,9 @@ def _read_dir(root: Path, label: str, tmp: str | None = None) -> Side:
             triples = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in parsed]
         except SyntaxError as exc:
             line = getattr(exc, "lineno", None)
-            raise DiffError(f"{label}: {name}{':' + str(line) if line else ''}: does not parse: {exc.msg or exc}") from None
+            raise DiffError(
+                f"{label}: {name}{':' + str(line) if line else ''}: does not parse: {exc.msg or exc}"
+            ) from None
         for s, p, o in triples:
             side.triples.add((s, p, o))
             if p == rdf_type:
@@ -185,7 +194,9 @@ def _read_dir(root: Path, label: str, tmp: str | None = None) -> Side:
 
 
 def _git(args: list[str], cwd: Path, binary: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=not binary, check=False)
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=not binary, check=False
+    )
 
 
 def _git_side(rev: str, ontology_root: Path) -> Side:
@@ -199,14 +210,18 @@ def _git_side(rev: str, ontology_root: Path) -> Side:
     try:
         rel = ontology_root.resolve().relative_to(toplevel.resolve()).as_posix()
     except ValueError:
-        raise DiffError(f"the ontology directory {ontology_root} is not inside the git checkout {toplevel}") from None
+        raise DiffError(
+            f"the ontology directory {ontology_root} is not inside the git checkout {toplevel}"
+        ) from None
     tmp = tempfile.mkdtemp(prefix="rongtong-diff-")
     listed = _git(["ls-tree", "-d", "--name-only", rev, "--", rel], toplevel)
     if listed.returncode == 0 and listed.stdout.strip():
         proc = _git(["archive", "--format=tar", rev, "--", rel], toplevel, binary=True)
         if proc.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise DiffError(f"git archive {rev} failed: {proc.stderr.decode(errors='replace').strip()}")
+            raise DiffError(
+                f"git archive {rev} failed: {proc.stderr.decode(errors='replace').strip()}"
+            )
         with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
             tar.extractall(tmp, filter="data")
     return _read_dir(Path(tmp) / rel, f"{rev} ({rel}/)", tmp=tmp)
@@ -232,7 +247,15 @@ class _Names:
     """Labels, kinds and one-line descriptions of resources, from both sides (new preferred)."""
 
     _LABEL_RANK = {PREF: 0, RDFS + "label": 1, DCT + "title": 2}
-    _KEEP = (NOTATION, RT + "factId", RT + "from", RT + "to", RT + "mechanism", RT + "years", RT + "region")
+    _KEEP = (
+        NOTATION,
+        RT + "factId",
+        RT + "from",
+        RT + "to",
+        RT + "mechanism",
+        RT + "years",
+        RT + "region",
+    )
 
     def __init__(self, old: Side, new: Side):
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
@@ -265,7 +288,9 @@ class _Names:
         return labels.get(lang) or labels.get("zh") or labels.get("en") or labels.get("_")
 
     def kind(self, iri: str) -> tuple[str | None, str]:
-        types = sorted(self.types.get(iri, []), key=lambda t: (_KIND_RANK.get(t, 1), t not in KIND_WORDS, t))
+        types = sorted(
+            self.types.get(iri, []), key=lambda t: (_KIND_RANK.get(t, 1), t not in KIND_WORDS, t)
+        )
         if not types:
             return None, "Resource"
         t = types[0]
@@ -317,7 +342,10 @@ class _Names:
     def describe(self, iri: str) -> dict[str, Any]:
         cls, kind = self.kind(iri)
         props = self.props.get(iri, {})
-        code = next((o[1] for key in (NOTATION, RT + "factId") for o in props.get(key, []) if o[0] == "L"), None)
+        code = next(
+            (o[1] for key in (NOTATION, RT + "factId") for o in props.get(key, []) if o[0] == "L"),
+            None,
+        )
         zh, en = self.labels.get(iri, {}).get("zh"), self.labels.get(iri, {}).get("en")
         short = _short(iri)
         route = self.route_summary(iri) if cls in _ROUTE_KINDS or RT + "from" in props else None
@@ -329,8 +357,16 @@ class _Names:
             if label:
                 parts.append(label)
             name = " ".join(parts)
-        return {"iri": iri, "id": short, "kind": kind, "type": cls, "code": code,
-                "label": {"zh": zh, "en": en}, "summary": route, "name": name}
+        return {
+            "iri": iri,
+            "id": short,
+            "kind": kind,
+            "type": cls,
+            "code": code,
+            "label": {"zh": zh, "en": en},
+            "summary": route,
+            "name": name,
+        }
 
     def show(self, term: tuple, cap: int | None = TEXT_CAP) -> str:
         if term[0] == "I":
@@ -385,7 +421,9 @@ def _slot(o: tuple) -> str | None:
     return o[2] if o[0] == "L" and o[2] else None
 
 
-def _property_changes(names: _Names, p: str, old: set[tuple], new: set[tuple]) -> list[dict[str, Any]]:
+def _property_changes(
+    names: _Names, p: str, old: set[tuple], new: set[tuple]
+) -> list[dict[str, Any]]:
     out = []
     slots: dict[str | None, tuple[set, set]] = defaultdict(lambda: (set(), set()))
     for o in old:
@@ -393,7 +431,9 @@ def _property_changes(names: _Names, p: str, old: set[tuple], new: set[tuple]) -
     for o in new:
         slots[_slot(o)][1].add(o)
     word = names.prop_word(p)
-    for lang in sorted(slots, key=lambda x: (x is not None, {"zh": 0, "en": 1}.get(x or "", 2), x or "")):
+    for lang in sorted(
+        slots, key=lambda x: (x is not None, {"zh": 0, "en": 1}.get(x or "", 2), x or "")
+    ):
         before, after = slots[lang]
         if before == after:
             continue
@@ -407,15 +447,39 @@ def _property_changes(names: _Names, p: str, old: set[tuple], new: set[tuple]) -
         if len(before) == 1 and len(after) == 1:
             (a,), (b,) = before, after
             text = f"{what} changed from {names.show(a)} to {names.show(b)}"
-            out.append({**base, "change": "changed", "old": [_json_term(a)], "new": [_json_term(b)], "text": text})
+            out.append(
+                {
+                    **base,
+                    "change": "changed",
+                    "old": [_json_term(a)],
+                    "new": [_json_term(b)],
+                    "text": text,
+                }
+            )
             continue
         removed, added = sorted(before - after), sorted(after - before)
         if removed and not after:
             text = f"{what} removed: " + ", ".join(names.show(o) for o in removed)
-            out.append({**base, "change": "removed", "old": [_json_term(o) for o in removed], "new": [], "text": text})
+            out.append(
+                {
+                    **base,
+                    "change": "removed",
+                    "old": [_json_term(o) for o in removed],
+                    "new": [],
+                    "text": text,
+                }
+            )
         elif added and not before:
             text = f"{what} added: " + ", ".join(names.show(o) for o in added)
-            out.append({**base, "change": "added", "old": [], "new": [_json_term(o) for o in added], "text": text})
+            out.append(
+                {
+                    **base,
+                    "change": "added",
+                    "old": [],
+                    "new": [_json_term(o) for o in added],
+                    "text": text,
+                }
+            )
         else:
             bits = []
             if added:
@@ -423,16 +487,27 @@ def _property_changes(names: _Names, p: str, old: set[tuple], new: set[tuple]) -
             if removed:
                 bits.append("removed " + ", ".join(names.show(o) for o in removed))
             out.append(
-                {**base, "change": "modified", "old": [_json_term(o) for o in removed],
-                 "new": [_json_term(o) for o in added], "text": f"{what}: " + "; ".join(bits)}
+                {
+                    **base,
+                    "change": "modified",
+                    "old": [_json_term(o) for o in removed],
+                    "new": [_json_term(o) for o in added],
+                    "text": f"{what}: " + "; ".join(bits),
+                }
             )
     return out
 
 
 def _properties(names: _Names, props: dict[str, set[tuple]]) -> list[dict[str, Any]]:
     return [
-        {"property": p, "property_label": names.prop_word(p), "values": [_json_term(o) for o in sorted(objs)]}
-        for p, objs in sorted(props.items(), key=lambda kv: (kv[0] != RDF_TYPE, kv[0] != PREF, kv[0]))
+        {
+            "property": p,
+            "property_label": names.prop_word(p),
+            "values": [_json_term(o) for o in sorted(objs)],
+        }
+        for p, objs in sorted(
+            props.items(), key=lambda kv: (kv[0] != RDF_TYPE, kv[0] != PREF, kv[0])
+        )
     ]
 
 
@@ -480,7 +555,9 @@ def compare(old: Side, new: Side) -> dict[str, Any]:
     file_changes = {
         "added": sorted(set(new.files) - set(old.files)),
         "removed": sorted(set(old.files) - set(new.files)),
-        "changed": sorted(f for f in set(old.files) & set(new.files) if old.files[f] != new.files[f]),
+        "changed": sorted(
+            f for f in set(old.files) & set(new.files) if old.files[f] != new.files[f]
+        ),
     }
     kinds: dict[str, dict[str, int]] = defaultdict(lambda: {"added": 0, "removed": 0, "changed": 0})
     for key, items in (("added", added), ("removed", removed), ("changed", changed)):
@@ -518,7 +595,9 @@ def render_text(result: dict[str, Any], verbose: bool = False) -> str:
             lines.append(f"Files {word}: " + ", ".join(files[key]))
     summary = result["summary"]
     if not (result["added"] or result["removed"] or result["changed"]):
-        lines.append("The graphs are the same." + ("" if any(files.values()) else " No file differs."))
+        lines.append(
+            "The graphs are the same." + ("" if any(files.values()) else " No file differs.")
+        )
         return "\n".join(lines) + "\n"
     lines.append(
         f"{summary['added']} added, {summary['removed']} removed, {summary['changed']} changed "
@@ -531,11 +610,15 @@ def render_text(result: dict[str, Any], verbose: bool = False) -> str:
         lines.append("  (blank-node structures are not compared resource by resource)")
     lines.append("")
     for item in result["added"]:
-        extra = f" — probably renamed from {item['renamed_from']}" if item.get("renamed_from") else ""
+        extra = (
+            f" — probably renamed from {item['renamed_from']}" if item.get("renamed_from") else ""
+        )
         lines.append(f"+ Added {_lower_first(item['name'])}{extra} [{item['file']}]")
         if verbose:
             for prop in item["properties"]:
-                lines.append(f"    {prop['property_label']}: " + ", ".join(_plain(o) for o in prop["values"]))
+                lines.append(
+                    f"    {prop['property_label']}: " + ", ".join(_plain(o) for o in prop["values"])
+                )
     for item in result["removed"]:
         lines.append(f"- Removed {_lower_first(item['name'])} [{item['file']}]")
     for item in result["changed"]:
@@ -565,11 +648,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "ontology directory, so `rongtong diff HEAD` shows uncommitted edits. Resources added, removed and "
         "changed are named with their labels; --json for data.",
     )
-    p.add_argument("old", metavar="OLD", help="directory or git revision (e.g. HEAD, HEAD~1, a tag)")
-    p.add_argument("new", metavar="NEW", nargs="?", default=None, help="directory or git revision (default: the working ontology)")
-    p.add_argument("--ontology", metavar="DIR", default=None, help="ontology directory (default: the setting); its path inside the checkout is what a revision is read from")
+    p.add_argument(
+        "old", metavar="OLD", help="directory or git revision (e.g. HEAD, HEAD~1, a tag)"
+    )
+    p.add_argument(
+        "new",
+        metavar="NEW",
+        nargs="?",
+        default=None,
+        help="directory or git revision (default: the working ontology)",
+    )
+    p.add_argument(
+        "--ontology",
+        metavar="DIR",
+        default=None,
+        help="ontology directory (default: the setting); its path inside the checkout is what a revision is read from",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("-v", "--verbose", action="store_true", help="list every property of added resources")
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="list every property of added resources"
+    )
     p.set_defaults(func=run)
 
 

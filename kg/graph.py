@@ -145,7 +145,9 @@ class KnowledgeGraph:
         query = self.queries.get(name)
         return self.backend.select(query.text, bindings, self.queries.prepared(name))
 
-    def sparql(self, text: str, timeout: float | None = None, row_cap: int | None = None) -> SparqlResult:
+    def sparql(
+        self, text: str, timeout: float | None = None, row_cap: int | None = None
+    ) -> SparqlResult:
         """User SPARQL: read-only, stopped for real at the timeout, capped at row_cap rows."""
         return run_user_query(
             self.backend.execute,
@@ -252,7 +254,9 @@ class KnowledgeGraph:
 
     def export(self, fmt: str = "ttl") -> bytes:
         if fmt not in EXPORT_FORMATS:
-            raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+            raise ValueError(
+                f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
+            )
         return self.backend.serialize(fmt)
 
     def stats(self) -> dict[str, int]:

@@ -88,7 +88,12 @@ class RouteTable:
                     edge.years = None
             if "region" in row and str(row["region"]) not in edge.regions:
                 edge.regions.append(str(row["region"]))
-            for key_, attr in (("validFrom", "valid_from"), ("validUntil", "valid_until"), ("asOf", "as_of"), ("confidence", "confidence")):
+            for key_, attr in (
+                ("validFrom", "valid_from"),
+                ("validUntil", "valid_until"),
+                ("asOf", "as_of"),
+                ("confidence", "confidence"),
+            ):
                 if key_ in row and getattr(edge, attr) is None:
                     setattr(edge, attr, str(row[key_]))
             _add_text(edge.conditions, row.get("condition"))
@@ -111,7 +116,9 @@ class RouteTable:
                 self.broader[stage].add(str(row["broader"]))
             if "institution" in row:
                 self.providers[str(row["institution"])].add(stage)
-        self.places = {e.source_place for e in self.edges} | {e.target for e in self.edges} | self.stages
+        self.places = (
+            {e.source_place for e in self.edges} | {e.target for e in self.edges} | self.stages
+        )
 
         self.sources: dict[str, dict[str, Any]] = {}
         for row in graph.query("sources"):
@@ -206,7 +213,9 @@ def _source(graph: KnowledgeGraph, table: RouteTable, iri: str, lang: str) -> di
 
 
 def _step(graph: KnowledgeGraph, table: RouteTable, edge: Edge, lang: str) -> dict[str, Any]:
-    kind = next((_ROUTE_KIND[t] for t in edge.types if t in _ROUTE_KIND and t != RT_NS + "Route"), "route")
+    kind = next(
+        (_ROUTE_KIND[t] for t in edge.types if t in _ROUTE_KIND and t != RT_NS + "Route"), "route"
+    )
     return {
         "from": _ref(graph, edge.source_place, lang),
         "to": _ref(graph, edge.target, lang),
@@ -319,7 +328,15 @@ def pathways(
     source = resolve_place(graph, from_text, "from")
     target = resolve_place(graph, to_text, "to")
     return {
-        "from": {"iri": source, "label": graph.label(source, lang), "types": graph.labels().types(source)},
-        "to": {"iri": target, "label": graph.label(target, lang), "types": graph.labels().types(target)},
+        "from": {
+            "iri": source,
+            "label": graph.label(source, lang),
+            "types": graph.labels().types(source),
+        },
+        "to": {
+            "iri": target,
+            "label": graph.label(target, lang),
+            "types": graph.labels().types(target),
+        },
         "paths": find_paths(graph, source, target, max_steps=max_steps, lang=lang, region=region),
     }

@@ -90,7 +90,10 @@ def _read_tree(root: Path) -> tuple[dict[str, bytes], dict[str, bytes], dict[str
     """(data files, shapes files, check files) by relative name -> bytes."""
     data = {p.relative_to(root).as_posix(): p.read_bytes() for p in data_files(root)}
     shapes = {p.relative_to(root).as_posix(): p.read_bytes() for p in shape_files(root)}
-    checks = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "checks").glob("*.rq"))}
+    checks = {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "checks").glob("*.rq"))
+    }
     return data, shapes, checks
 
 
@@ -101,7 +104,9 @@ class Baseline:
     data: dict[str, bytes]
     shapes: dict[str, bytes]
     checks: dict[str, bytes]
-    check_rows: dict[str, set[tuple]] = field(default_factory=dict)  # check text hash -> error row keys
+    check_rows: dict[str, set[tuple]] = field(
+        default_factory=dict
+    )  # check text hash -> error row keys
 
     @classmethod
     def capture(cls, root: Path) -> Baseline:
@@ -125,17 +130,28 @@ class ChangeCheck:
     changed_files: list[str] = field(default_factory=list)
     focus: int | None = None  # resources SHACL looked at (None = all)
     seconds: dict[str, float] = field(default_factory=dict)
-    baseline: Baseline | None = None  # the files just validated: the next baseline if they are served
+    baseline: Baseline | None = (
+        None  # the files just validated: the next baseline if they are served
+    )
+
+
+_PARSER_PREFIX = re.compile(
+    r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?:\s*"
+)
 
 
 def _parse_error(name: str, exc: SyntaxError) -> str:
     line, col = getattr(exc, "lineno", None), getattr(exc, "offset", None)
     where = name + (f":{line}" if line else "") + (f":{col}" if line and col else "")
-    return f"{where}: {str(exc.msg if getattr(exc, 'msg', None) else exc).strip()}"
+    text = str(exc.msg if getattr(exc, "msg", None) else exc).strip()
+    return f"{where}: {_PARSER_PREFIX.sub('', text)}"
 
 
 def _triples(body: bytes) -> set[ox.Triple]:
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    return {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(body, format=ox.RdfFormat.TURTLE)
+    }
 
 
 class _Lines:
@@ -198,7 +214,9 @@ def _name(store: ox.Store, iri: str | None) -> str:
     return f"{_short(iri)} ({label})" if label else _short(iri)
 
 
-def _focus(old: dict[str, set[ox.Triple]], new: dict[str, set[ox.Triple]], store: ox.Store) -> set[str]:
+def _focus(
+    old: dict[str, set[ox.Triple]], new: dict[str, set[ox.Triple]], store: ox.Store
+) -> set[str]:
     """Resources whose description changed, plus the resources pointing at any whose type changed
     or that disappeared (their sh:class constraints may now fail)."""
     changed: set[str] = set()
@@ -214,7 +232,11 @@ def _focus(old: dict[str, set[ox.Triple]], new: dict[str, set[ox.Triple]], store
         node = ox.NamedNode(iri)
         if next(iter(store.quads_for_pattern(node, None, None)), None) is None:
             retyped.add(iri)  # removed entirely
-    focus = {iri for iri in changed if next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None)), None)}
+    focus = {
+        iri
+        for iri in changed
+        if next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None)), None)
+    }
     for iri in retyped:
         for q in store.quads_for_pattern(None, None, ox.NamedNode(iri)):
             if isinstance(q.subject, ox.NamedNode):
@@ -246,7 +268,9 @@ def _subgraph(store: ox.Store, focus: set[str] | None):
             add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
             obj = q.object
             # the focus resources' neighbours (their types, for sh:class), and blank nodes fully
-            wanted = isinstance(obj, ox.BlankNode) or (isinstance(obj, ox.NamedNode) and depth[node] == 0)
+            wanted = isinstance(obj, ox.BlankNode) or (
+                isinstance(obj, ox.NamedNode) and depth[node] == 0
+            )
             if wanted and obj not in depth:
                 depth[obj] = depth[node] + (0 if isinstance(obj, ox.BlankNode) else 1)
                 todo.append(obj)
@@ -309,14 +333,23 @@ def _shacl_errors(data, shapes, focus: set[str] | None) -> dict[tuple, tuple[str
         value = results.value(result, SHNS.value)
         shape = results.value(result, SHNS.sourceShape)
         component = results.value(result, SHNS.sourceConstraintComponent)
-        messages = [m for m in shapes.objects(shape, SHNS.message) if isinstance(m, Literal)] if shape is not None else []
-        message = next((str(m) for m in messages if m.language in (None, "en")), str(messages[0]) if messages else None)
+        messages = (
+            [m for m in shapes.objects(shape, SHNS.message) if isinstance(m, Literal)]
+            if shape is not None
+            else []
+        )
+        message = next(
+            (str(m) for m in messages if m.language in (None, "en")),
+            str(messages[0]) if messages else None,
+        )
         if message is None:
             text = describe_constraint(component, path, value, shapes, shape)
         else:
             text = message.replace("{value}", _show(value))
             if "{missing" in text:
-                have = {o.language for o in data.objects(node, SKOS.prefLabel) if isinstance(o, Literal)}
+                have = {
+                    o.language for o in data.objects(node, SKOS.prefLabel) if isinstance(o, Literal)
+                }
                 missing = [lang for lang in ("zh", "en") if lang not in have] or ["zh", "en"]
                 names = {"zh": "Chinese", "en": "English"}
                 text = text.replace("{missing}", " and ".join(names[m] for m in missing))
@@ -352,7 +385,11 @@ def _check_rows(store: ox.Store, checks: list, only_errors: bool = True) -> dict
 
 
 def _row_key(check: Any, row: dict) -> tuple:
-    return (check.name, hashlib.sha1(check.text.encode()).hexdigest()[:8], tuple(sorted((k, str(v)) for k, v in row.items())))
+    return (
+        check.name,
+        hashlib.sha1(check.text.encode()).hexdigest()[:8],
+        tuple(sorted((k, str(v)) for k, v in row.items())),
+    )
 
 
 def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
@@ -366,7 +403,8 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
     data, shapes, checks_files = _read_tree(root)
     seconds: dict[str, float] = {}
     changed = sorted(
-        name for name in set(data) | set(baseline.data if baseline else {})
+        name
+        for name in set(data) | set(baseline.data if baseline else {})
         if baseline is None or data.get(name) != baseline.data.get(name)
     )
     shapes_changed = baseline is None or shapes != baseline.shapes
@@ -376,7 +414,9 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
             n for n in set(shapes) | set(baseline.shapes) if shapes.get(n) != baseline.shapes.get(n)
         )
         result.changed_files += sorted(
-            n for n in set(checks_files) | set(baseline.checks) if checks_files.get(n) != baseline.checks.get(n)
+            n
+            for n in set(checks_files) | set(baseline.checks)
+            if checks_files.get(n) != baseline.checks.get(n)
         )
 
     # 1. parse: every data file into one store; the changed ones also as triple sets
@@ -437,7 +477,9 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
             new_keys[_row_key(check, row)] = (check, row)
     next_rows: dict[str, set[tuple]] = {}
     for check in checks:
-        next_rows[check.name + _row_key(check, {})[1]] = {k for k, v in new_keys.items() if v[0] is check}
+        next_rows[check.name + _row_key(check, {})[1]] = {
+            k for k, v in new_keys.items() if v[0] is check
+        }
     if new_keys and baseline is not None:
         old_keys: set[tuple] = set()
         missing = []
@@ -468,9 +510,14 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
         if "__error__" in row:
             errors.append(f"checks/{check.name}.rq: {row['__error__']}")
             continue
-        focus_node = row.get("resource") or next((v for v in row.values() if isinstance(v, URIRef)), None)
+        focus_node = row.get("resource") or next(
+            (v for v in row.values() if isinstance(v, URIRef)), None
+        )
         iri = str(focus_node) if focus_node is not None else None
-        extra = {"label": (_label(store, iri) if iri else None) or "no label", "name": _name(store, iri)}
+        extra = {
+            "label": (_label(store, iri) if iri else None) or "no label",
+            "name": _name(store, iri),
+        }
         errors.append(f"{lines.where(iri)}: {format_message(check.message, row, extra)}")
     seconds["total"] = time.perf_counter() - t0
     result.errors = list(dict.fromkeys(errors))
@@ -522,8 +569,10 @@ class Reloader:
             graph = self._build_graph(self.root)
             extra = self._build_extra(graph, None) if self._build_extra else None
         version = self._version(graph)
-        if version.get("hash") not in (None, "remote") and version.get("hash") != _hash_of(self.root):
-            self._baseline = None  # the files changed since that graph was loaded: judge the next edit whole
+        loaded = version.get("hash")
+        if loaded not in (None, "remote") and loaded != _hash_of(self.root):
+            # the files changed since that graph was loaded: judge the next edit as a whole
+            self._baseline = None
             fp = ()
         self.current = Snapshot(graph, extra, version, fp, 0, _now())
         self._status: dict[str, Any] = {
@@ -531,6 +580,8 @@ class Reloader:
             "seconds": None, "attempted": None, "reloads": 0, "failures": 0,
         }  # fmt: skip
         self._failed_fp: tuple | None = None
+        self._abandoned: threading.Thread | None = None
+        self.parallel = True  # build while validating (see _reload)
         _LIVE.add(self)
         ref = weakref.ref(self)
         os.register_at_fork(after_in_child=lambda: (r := ref()) is not None and r._after_fork())
@@ -546,6 +597,7 @@ class Reloader:
     def _after_fork(self) -> None:
         """In a forked worker: fresh locks, and no watcher until ensure_watching() starts one here."""
         self._init_locks()
+        self._abandoned = None
 
     @property
     def watching(self) -> bool:
@@ -557,7 +609,9 @@ class Reloader:
             return self
         self._pid = os.getpid()
         self._stop.clear()
-        self._thread = threading.Thread(target=self._watch, name=f"rongtong-reload-{self._pid}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._watch, name=f"rongtong-reload-{self._pid}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -566,7 +620,11 @@ class Reloader:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._event.set()
-        if self._thread is not None and self._thread.is_alive() and self._thread is not threading.current_thread():
+        if (
+            self._thread is not None
+            and self._thread.is_alive()
+            and self._thread is not threading.current_thread()
+        ):
             self._thread.join(timeout)
         self._thread = None
 
@@ -575,7 +633,9 @@ class Reloader:
         if self.watching:
             self._event.set()
         else:
-            threading.Thread(target=self.reload, kwargs={"reason": "requested", "force": True}, daemon=True).start()
+            threading.Thread(
+                target=self.reload, kwargs={"reason": "requested", "force": True}, daemon=True
+            ).start()
 
     def _watch(self) -> None:
         log.info("watching %s for changes (every %.1f s)", self.root, self.interval)
@@ -616,33 +676,51 @@ class Reloader:
         with self._lock:
             return self._reload(reason, force)
 
+    def _build(self) -> tuple[Any, Any]:
+        graph = self._build_graph(self.root)
+        extra = self._build_extra(graph, self.current) if self._build_extra else None
+        return graph, extra
+
     def _reload(self, reason: str, force: bool) -> bool:
         started = time.perf_counter()
         for _attempt in range(3):
             fp = fingerprint(self.root)
             if not force and fp == self.current.fingerprint:
                 return False
+            if self._abandoned is not None:  # at most one discarded build runs at a time
+                self._abandoned.join()
+                self._abandoned = None
+            # Build the new graph and advisor while validating (two cores: the build does not
+            # wait for SHACL and the checks); the result is used only if validation passes.
+            job = _Job(self._build) if self.parallel and self.validate else None
             try:
                 check = check_change(self.root, self._baseline) if self.validate else None
             except Exception as exc:  # noqa: BLE001 - reported, old graph kept
                 log.exception("reload: validation crashed")
+                self._abandon(job)
                 self._failed(fp, reason, [f"validation failed: {exc}"], started, None)
                 return False
             if check is not None and not check.ok:
+                self._abandon(job)
                 self._failed(fp, reason, check.errors, started, check)
                 return False
             try:
-                graph = self._build_graph(self.root)
-                if check is not None and check.baseline is not None and _read_tree(self.root)[0] != check.baseline.data:
-                    log.info("files changed while loading; validating again")
-                    continue
-                extra = self._build_extra(graph, self.current) if self._build_extra else None
+                graph, extra = job.result() if job is not None else self._build()
             except Exception as exc:  # noqa: BLE001 - reported, old graph kept
                 log.exception("reload: building the new graph failed")
                 self._failed(fp, reason, [f"{type(exc).__name__}: {exc}"], started, check)
                 return False
+            if (
+                check is not None
+                and check.baseline is not None
+                and _read_tree(self.root)[0] != check.baseline.data
+            ):
+                log.info("files changed while loading; validating again")
+                continue
             previous = self.current
-            self.current = Snapshot(graph, extra, self._version(graph), fp, previous.serial + 1, _now())
+            self.current = Snapshot(
+                graph, extra, self._version(graph), fp, previous.serial + 1, _now()
+            )
             self._baseline = check.baseline if check is not None else Baseline.capture(self.root)
             self._failed_fp = None
             seconds = time.perf_counter() - started
@@ -655,13 +733,28 @@ class Reloader:
             }  # fmt: skip
             log.info(
                 "reloaded (%s) in %.1f s: now serving graph %s (was %s)",
-                reason, seconds, self.current.version.get("hash"), previous.version.get("hash"),
+                reason,
+                seconds,
+                self.current.version.get("hash"),
+                previous.version.get("hash"),
             )
             return True
-        self._failed(fingerprint(self.root), reason, ["the files kept changing while loading; try again"], started, None)
+        self._failed(
+            fingerprint(self.root),
+            reason,
+            ["the files kept changing while loading; try again"],
+            started,
+            None,
+        )
         return False
 
-    def _failed(self, fp: tuple, reason: str, errors: list[str], started: float, check: ChangeCheck | None) -> None:
+    def _abandon(self, job: _Job | None) -> None:
+        if job is not None and job.thread.is_alive():
+            self._abandoned = job.thread  # let it finish in the background; its result is dropped
+
+    def _failed(
+        self, fp: tuple, reason: str, errors: list[str], started: float, check: ChangeCheck | None
+    ) -> None:
         self._failed_fp = fp
         errors = errors or ["unknown error"]
         attempted = None
@@ -680,7 +773,10 @@ class Reloader:
         }  # fmt: skip
         log.warning(
             "reload rejected (%s): %d error(s); still serving graph %s. First: %s",
-            reason, len(errors), self.current.version.get("hash"), errors[0],
+            reason,
+            len(errors),
+            self.current.version.get("hash"),
+            errors[0],
         )
 
     # -- reporting
@@ -702,6 +798,30 @@ class Reloader:
             "graph": dict(self.current.version),
             "reload": status,
         }
+
+
+class _Job:
+    """A function run in a daemon thread; ``result()`` waits and returns or re-raises."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._run, args=(fn,), name="rongtong-build", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, fn: Callable[[], Any]) -> None:
+        try:
+            self._value = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _default_build_graph(root: Path) -> Any:

@@ -66,7 +66,9 @@ def _store(raw: Any) -> str:
     text = str(raw).strip()
     if text in ("oxigraph", "memory") or re.match(r"^https?://[^\s]+$", text):
         return text
-    raise ValueError(f"store must be 'oxigraph', 'memory' or an http(s):// SPARQL endpoint, not {raw!r}")
+    raise ValueError(
+        f"store must be 'oxigraph', 'memory' or an http(s):// SPARQL endpoint, not {raw!r}"
+    )
 
 
 def _choice(*options: str) -> Callable[[Any], str]:
@@ -129,7 +131,11 @@ class Setting:
     def parse(self, raw: Any) -> Any:
         if raw is None:
             return None
-        if self.type is not str and isinstance(raw, str) and raw.strip().lower() in ("none", "null"):
+        if (
+            self.type is not str
+            and isinstance(raw, str)
+            and raw.strip().lower() in ("none", "null")
+        ):
             return None
         return self.type(raw)
 
@@ -185,7 +191,9 @@ SETTINGS: tuple[Setting, ...] = (
 
 _names = [s.name for s in SETTINGS]
 if len(_names) != len(set(_names)):  # one row per name: a duplicate would silently shadow another
-    raise RuntimeError(f"duplicate setting names: {sorted({n for n in _names if _names.count(n) > 1})}")
+    raise RuntimeError(
+        f"duplicate setting names: {sorted({n for n in _names if _names.count(n) > 1})}"
+    )
 
 
 class Settings(Mapping[str, Any]):

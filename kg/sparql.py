@@ -127,7 +127,11 @@ class SparqlResult:
             "head": {"vars": list(self.variables)},
             "results": {
                 "bindings": [
-                    {v: to_sparql_json(t) for v, t in zip(self.variables, row, strict=False) if t is not None}
+                    {
+                        v: to_sparql_json(t)
+                        for v, t in zip(self.variables, row, strict=False)
+                        if t is not None
+                    }
                     for row in self.rows
                 ]
             },
@@ -154,9 +158,17 @@ class SparqlResult:
     def _xml(self) -> str:
         out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
         if self.kind == "ask":
-            out += ["<head/>", f"<boolean>{'true' if self.boolean else 'false'}</boolean>", "</sparql>"]
+            out += [
+                "<head/>",
+                f"<boolean>{'true' if self.boolean else 'false'}</boolean>",
+                "</sparql>",
+            ]
             return "\n".join(out)
-        out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables) + "</head>")
+        out.append(
+            "<head>"
+            + "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
+            + "</head>"
+        )
         out.append("<results>")
         for row in self.rows:
             cells = []

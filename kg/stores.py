@@ -11,6 +11,7 @@ Every method returns rdflib terms, so callers get the same values whichever stor
 from __future__ import annotations
 
 import json
+import os
 import threading
 import urllib.error
 import urllib.parse
@@ -83,7 +84,9 @@ class Backend(ABC):
         return text
 
     @abstractmethod
-    def select(self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None) -> list[Row]:
+    def select(
+        self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None
+    ) -> list[Row]:
         """Rows of a SELECT query with the given variables bound; unbound variables are absent."""
 
     @abstractmethod
@@ -154,7 +157,9 @@ class OxigraphBackend(Backend):
                 raise StoreError(str(exc)) from None
             return self.store.query(inject_values(text, bindings))
 
-    def select(self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None) -> list[Row]:
+    def select(
+        self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None
+    ) -> list[Row]:
         try:
             solutions = self._query(text, bindings)
             names = [v.value for v in solutions.variables]
@@ -220,6 +225,17 @@ class OxigraphBackend(Backend):
 _PARSE_LOCK = threading.Lock()  # rdflib's SPARQL parser is not safe under concurrent first use
 
 
+def _fresh_parse_lock() -> None:
+    """After fork the child has one thread; a lock another thread held at fork time would never
+    be released there, so the child (a user query's worker) gets a new one."""
+    global _PARSE_LOCK
+    _PARSE_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_parse_lock)
+
+
 class MemoryBackend(Backend):
     kind = "memory"
 
@@ -240,7 +256,9 @@ class MemoryBackend(Backend):
             except Exception as exc:  # pyparsing raises its own exception types
                 raise StoreError(f"SPARQL syntax error: {exc}") from None
 
-    def select(self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None) -> list[Row]:
+    def select(
+        self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None
+    ) -> list[Row]:
         query = prepared if prepared is not None else self.prepare(text)
         result = self.graph.query(query, initBindings=dict(bindings or {}))
         names = [str(v) for v in (result.vars or [])]
@@ -325,7 +343,9 @@ class RemoteBackend(Backend):
         _, body = self._post(text, _RESULTS_JSON)
         return parse_results_json(body, self.url)
 
-    def select(self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None) -> list[Row]:
+    def select(
+        self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None
+    ) -> list[Row]:
         data = self._results(inject_values(text, bindings or {}))
         if "results" not in data:
             raise RemoteStoreError(f"{self.url}: expected SELECT results, got {sorted(data)}")
@@ -350,9 +370,13 @@ class RemoteBackend(Backend):
         _, body = self._post(text, "application/n-triples")
         try:
             parsed = ox.parse(input=body, format=ox.RdfFormat.N_TRIPLES)
-            return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed]
+            return [
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed
+            ]
         except (SyntaxError, ValueError) as exc:
-            raise RemoteStoreError(f"{self.url}: malformed N-Triples in the response: {exc}") from None
+            raise RemoteStoreError(
+                f"{self.url}: malformed N-Triples in the response: {exc}"
+            ) from None
 
     def triple_count(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -422,4 +446,6 @@ def open_backend(store: str, files: OntologyFiles | None, timeout: float = 30.0)
         return OxigraphBackend.from_files(files)
     if store == "memory":
         return MemoryBackend.from_files(files)
-    raise StoreError(f"unknown store {store!r}: use 'oxigraph', 'memory' or an http(s):// endpoint URL")
+    raise StoreError(
+        f"unknown store {store!r}: use 'oxigraph', 'memory' or an http(s):// endpoint URL"
+    )

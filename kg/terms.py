@@ -120,7 +120,9 @@ def expand_iri(text: str) -> URIRef | None:
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
-    if text.startswith(("http://", "https://", "urn:")) and not any(c in text for c in ' <>"{}|\\^`'):
+    if text.startswith(("http://", "https://", "urn:")) and not any(
+        c in text for c in ' <>"{}|\\^`'
+    ):
         return URIRef(text)
     prefix, sep, local = text.partition(":")
     if sep and prefix in _PREFIXES and local and not any(c.isspace() for c in local):

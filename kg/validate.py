@@ -147,7 +147,11 @@ class Locator:
     def label(self, node: Node | str | None) -> str | None:
         if not isinstance(node, URIRef):
             return None
-        labels = {o.language: str(o) for o in self.graph.objects(node, SKOS.prefLabel) if isinstance(o, Literal)}
+        labels = {
+            o.language: str(o)
+            for o in self.graph.objects(node, SKOS.prefLabel)
+            if isinstance(o, Literal)
+        }
         return labels.get("zh") or labels.get("en") or next(iter(labels.values()), None)
 
     def name(self, node: Node | str | None) -> str:
@@ -179,7 +183,9 @@ def _subject_lines(path: Path) -> dict[str, int]:
 # ----------------------------------------------------------------------------- passes
 
 
-def _parse_data(root: Path, files: list[Path], report: Report) -> tuple[ox.Store, rdflib.Graph, Locator] | None:
+def _parse_data(
+    root: Path, files: list[Path], report: Report
+) -> tuple[ox.Store, rdflib.Graph, Locator] | None:
     store = ox.Store()
     graph = rdflib.Graph()
     locator = Locator(root, graph)
@@ -191,7 +197,9 @@ def _parse_data(root: Path, files: list[Path], report: Report) -> tuple[ox.Store
             triples = list(parse_oxigraph(path, root))
         except OntologyParseError as exc:
             failed = True
-            report.problems.append(Problem("error", "parse", exc.detail, exc.file, exc.line, rule="syntax"))
+            report.problems.append(
+                Problem("error", "parse", exc.detail, exc.file, exc.line, rule="syntax")
+            )
             continue
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         add = graph.add
@@ -212,11 +220,19 @@ def _parse_shapes(root: Path, report: Report) -> rdflib.Graph | None:
             parse_rdflib(shapes, path, root)
         except OntologyParseError as exc:
             ok = False
-            report.problems.append(Problem("error", "parse", exc.detail, exc.file, exc.line, rule="syntax"))
+            report.problems.append(
+                Problem("error", "parse", exc.detail, exc.file, exc.line, rule="syntax")
+            )
     return shapes if ok else None
 
 
-def describe_constraint(component: Node | None, path: Node | None, value: Node | None, shapes: rdflib.Graph, shape: Node | None) -> str:
+def describe_constraint(
+    component: Node | None,
+    path: Node | None,
+    value: Node | None,
+    shapes: rdflib.Graph,
+    shape: Node | None,
+) -> str:
     """Plain words for a SHACL result whose shape has no sh:message."""
     prop = short(path) if path is not None else "it"
     shown = _show_value(value)
@@ -344,7 +360,9 @@ def _shacl_file(path: str) -> list[Problem]:
     return _shacl_results(_WORK["graph"], shapes, _WORK["locator"])
 
 
-def _shacl(graph: rdflib.Graph, shapes: rdflib.Graph, locator: Locator, report: Report, workers: int) -> None:
+def _shacl(
+    graph: rdflib.Graph, shapes: rdflib.Graph, locator: Locator, report: Report, workers: int
+) -> None:
     """SHACL, one shapes file per task, in ``workers`` forked processes when there are several.
 
     Each shapes file is self-contained (shapes never refer across files), so validating file by
@@ -379,18 +397,34 @@ def _checks(root: Path, store: ox.Store, locator: Locator, report: Report) -> No
             rows = backend.select(check.text)
         except Exception as exc:  # noqa: BLE001 - a broken check is itself an error to report
             report.problems.append(
-                Problem("error", "check", f"the check itself fails: {exc}", display_path(check.path, root), rule=check.name)
+                Problem(
+                    "error",
+                    "check",
+                    f"the check itself fails: {exc}",
+                    display_path(check.path, root),
+                    rule=check.name,
+                )
             )
             continue
         for row in rows:
-            focus = row.get("resource") or next((v for v in row.values() if isinstance(v, URIRef)), None)
+            focus = row.get("resource") or next(
+                (v for v in row.values() if isinstance(v, URIRef)), None
+            )
             if check.twin and (str(focus), check.twin) in reported:
                 continue
             extra = {"label": locator.label(focus) or "no label", "name": locator.name(focus)}
             text = format_message(check.message, row, extra)
             file = locator.file_of(focus)
             report.problems.append(
-                Problem(check.severity, "check", text, file, locator.line_of(focus, file), str(focus) if focus else None, check.name)
+                Problem(
+                    check.severity,
+                    "check",
+                    text,
+                    file,
+                    locator.line_of(focus, file),
+                    str(focus) if focus else None,
+                    check.name,
+                )
             )
 
 
@@ -434,7 +468,9 @@ def validate(
 
 def _sorted(report: Report) -> Report:
     order = {"error": 0, "warning": 1}
-    report.problems.sort(key=lambda p: (order.get(p.severity, 2), p.file or "~", p.line or 0, p.text))
+    report.problems.sort(
+        key=lambda p: (order.get(p.severity, 2), p.file or "~", p.line or 0, p.text)
+    )
     counts: dict[str, int] = defaultdict(int)
     for p in report.problems:
         counts[p.severity] += 1

@@ -41,7 +41,7 @@ def test_index_built_then_reused_then_rebuilt_after_graph_change(onto_copy, tmp_
     manifest = json.loads((builds[0] / "manifest.json").read_text())
     assert manifest["encoder"] == a1.encoder.name
     assert manifest["graph_hash"] == a1.version["hash"]
-    assert set(manifest["files"]) >= {"dense.faiss", "lexical.json"}
+    assert set(manifest["files"]) >= {"dense.faiss", "bm25.pickle"}
 
     a2 = _advisor(onto_copy, idx_dir)
     assert a2.index.loaded_from_cache  # same graph, same encoder: reused

@@ -44,7 +44,13 @@ def test_the_table_has_every_required_setting_with_help():
 
 def test_defaults():
     s = Settings(env={})
-    assert (s.host, s.port, s.store, s.query_timeout, s.row_cap) == ("127.0.0.1", 8000, "oxigraph", 10.0, 10000)
+    assert (s.host, s.port, s.store, s.query_timeout, s.row_cap) == (
+        "127.0.0.1",
+        8000,
+        "oxigraph",
+        10.0,
+        10000,
+    )
     assert s.session_store == "memory" and s.encoder == "usem3"
     assert s.admin_token is None and s.log_messages is False and s.reload_watch is True
     assert s.ontology_dir == Path(__file__).resolve().parent.parent / "ontology"

@@ -97,7 +97,10 @@ def test_a_git_revision_is_read_without_touching_the_checkout(tmp_path):
     def git(*args):
         return subprocess.run(
             ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
-            cwd=repo, capture_output=True, text=True, check=True,
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
         )
 
     git("init", "-q")

@@ -65,7 +65,9 @@ def test_each_block_parses_in_its_file(recipe, tmp_path):
         prefix_lines = ""
         if target.exists():
             prefix_lines = "\n".join(
-                line for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("@prefix")
+                line
+                for line in target.read_text(encoding="utf-8").splitlines()
+                if line.startswith("@prefix")
             )
         try:
             list(ox.parse((prefix_lines + "\n" + block.text).encode(), format=ox.RdfFormat.TURTLE))
@@ -85,7 +87,9 @@ def test_reference_blocks_match_the_data(recipe):
         shown = set(ox.parse((prefixes + "\n" + block.text).encode(), format=ox.RdfFormat.TURTLE))
         there = set(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
         missing = shown - there
-        assert not missing, f"Recipe {recipe.number}: not in {block.target}: {sorted(map(str, missing))[:5]}"
+        assert not missing, (
+            f"Recipe {recipe.number}: not in {block.target}: {sorted(map(str, missing))[:5]}"
+        )
 
 
 def test_recipes_validate_with_no_new_errors(copies):
@@ -121,7 +125,11 @@ def test_recipe_3_transfer_rule_is_queryable(graph):
         "transfers",
         **{"from": RTD + "stage-secondary-vocational", "to": RTD + "stage-general-senior"},
     )
-    mine = [r for r in rows if str(r["transfer"]) == RTD + "transfer-example-province-vocational-to-general"]
+    mine = [
+        r
+        for r in rows
+        if str(r["transfer"]) == RTD + "transfer-example-province-vocational-to-general"
+    ]
     assert mine
     assert {str(r["validFrom"]) for r in mine} == {"2026-09-01"}
     assert {str(r["validUntil"]) for r in mine} == {"2029-08-31"}

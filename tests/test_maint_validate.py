@@ -27,7 +27,7 @@ def test_a_syntax_error_names_file_and_line(tmp_path):
     start = text.count("\n") + 2  # the line our broken entry starts on
     routes.write_text(
         text + '\nrtd:route-broken a rt:Route ;\n    skos:prefLabel "坏的"@zh , "broken@en ;\n'
-        '    rt:years 3.0 .\n',
+        "    rt:years 3.0 .\n",
         encoding="utf-8",
     )
     proc = rongtong("validate", str(root))
@@ -53,8 +53,7 @@ def broken(tmp_path_factory):
 
     facts = root / "data" / "facts.ttl"
     facts.write_text(
-        facts.read_text(encoding="utf-8")
-        + "\nrtd:fact-D-test-unsourced a rt:Fact ;\n"
+        facts.read_text(encoding="utf-8") + "\nrtd:fact-D-test-unsourced a rt:Fact ;\n"
         '    rt:factId "D-test-unsourced" ;\n'
         '    skos:prefLabel "测试：无来源的事实"@zh , "Test: a fact without a source"@en ;\n'
         '    rt:claim "测试"@zh , "test"@en ;\n'
@@ -66,7 +65,10 @@ def broken(tmp_path_factory):
     block = text[text.index("rtd:route-zhongkao-general ") :]
     block = block[: block.index(" .\n") + 3]
     assert "rtd:mech-zhongkao " in block or "rtd:mech-zhongkao ;" in block
-    routes.write_text(text.replace(block, block.replace("rtd:mech-zhongkao", "rtd:mech-zhongkoa")), encoding="utf-8")
+    routes.write_text(
+        text.replace(block, block.replace("rtd:mech-zhongkao", "rtd:mech-zhongkoa")),
+        encoding="utf-8",
+    )
     proc = rongtong("validate", str(root))
     return root, proc
 
@@ -104,6 +106,8 @@ def test_a_dangling_link_names_the_route_the_target_and_the_fix(broken):
     hits = [e for e in _errors(proc.stdout) if "rtd:mech-zhongkoa" in e]
     assert hits, proc.stdout[-3000:]
     for message in hits:
-        assert message.startswith(f"error: data/routes.ttl:{line}: rtd:route-zhongkao-general"), message
+        assert message.startswith(f"error: data/routes.ttl:{line}: rtd:route-zhongkao-general"), (
+            message
+        )
     assert any("defined nowhere" in m or "not an rt:Mechanism" in m for m in hits)
     assert any("fix the name" in m for m in hits), hits

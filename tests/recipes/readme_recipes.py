@@ -80,9 +80,15 @@ def apply(recipe: Recipe, root: Path) -> list[Path]:
         path = root / block.target
         path.parent.mkdir(parents=True, exist_ok=True)
         if block.action == "append to" and not path.exists():
-            raise AssertionError(f"Recipe {recipe.number}: {block.target} does not exist to append to")
+            raise AssertionError(
+                f"Recipe {recipe.number}: {block.target} does not exist to append to"
+            )
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
-        sep = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
+        sep = (
+            ""
+            if not existing or existing.endswith("\n\n")
+            else ("\n" if existing.endswith("\n") else "\n\n")
+        )
         path.write_text(existing + sep + block.text, encoding="utf-8")
         touched.append(path)
     return touched
@@ -94,7 +100,11 @@ def apply(recipe: Recipe, root: Path) -> list[Path]:
 def rongtong(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run the real ``rongtong`` command of this environment."""
     exe = Path(sys.executable).with_name("rongtong")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "import sys; from web.cli import main; sys.exit(main())"]
+    cmd = (
+        [str(exe)]
+        if exe.exists()
+        else [sys.executable, "-c", "import sys; from web.cli import main; sys.exit(main())"]
+    )
     return subprocess.run(
         [*cmd, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
     )
@@ -106,7 +116,9 @@ def validate_json(root: Path) -> dict:
     try:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
-        raise AssertionError(f"rongtong validate gave no JSON (exit {proc.returncode}): {proc.stderr[-2000:]}") from exc
+        raise AssertionError(
+            f"rongtong validate gave no JSON (exit {proc.returncode}): {proc.stderr[-2000:]}"
+        ) from exc
     report["returncode"] = proc.returncode
     return report
 

@@ -1,0 +1,61 @@
+"""Entities, labels and entity linking on the shipped graph."""
+
+from __future__ import annotations
+
+from kg.labels import normalise
+from kg.vocab import RTD
+
+
+def test_entity_has_labels_properties_and_sources(graph):
+    e = graph.entity(RTD["stage-secondary-vocational"])
+    assert e["id"] == "stage-secondary-vocational"
+    assert e["labels"] == {"zh": "中等职业教育", "en": "Secondary vocational education"}
+    assert "中职" in e["alt_labels"] and "职高" in e["alt_labels"]
+    assert e["definition"]["zh"] and e["definition"]["en"]
+    assert "https://w3id.org/rongtong/ns#EducationStage" in e["types"]
+    props = {p["p"]: p for p in e["properties"]}
+    assert props["https://w3id.org/rongtong/ns#iscedLevel"]["o"] == "3"
+    source = next(p for p in e["properties"] if p["p"] == "http://purl.org/dc/terms/source")
+    assert source["is_iri"] and source["o_label"] and source["p_label"] == "来源"
+    assert e["sources"] and all(s["iri"] and s["title"] for s in e["sources"])
+    assert e["incoming_total"] > 0  # routes and programmes point at it
+
+
+def test_entity_in_english(graph):
+    e = graph.entity(RTD["prog-460305"], lang="en")
+    assert e["label"] == "Industrial Robot Technology"
+    level = next(p for p in e["properties"] if p["p"].endswith("#level"))
+    assert level["o_label"] == graph.label(RTD["stage-higher-vocational"], "en")
+
+
+def test_unknown_entity_is_none(graph):
+    assert graph.entity(RTD["no-such-thing"]) is None
+
+
+def test_label_falls_back(graph):
+    assert graph.label(RTD["prog-460305"]) == "工业机器人技术"
+    assert graph.label(RTD["prog-460305"], "en") == "Industrial Robot Technology"
+    assert graph.label(RTD["no-such-thing"]) == "no-such-thing"
+    assert graph.label("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "en") == "type"
+
+
+def test_resolve_labels_aliases_and_iris(graph):
+    voc = str(RTD["stage-secondary-vocational"])
+    assert voc in graph.resolve("中职")
+    assert voc in graph.resolve("职高")
+    assert voc in graph.resolve("  Secondary Vocational School ")
+    assert graph.resolve("prog-460305") == [str(RTD["prog-460305"])]
+    assert graph.resolve(str(RTD["prog-460305"]))[0] == str(RTD["prog-460305"])
+    assert graph.resolve("") == [] and graph.resolve("完全不存在的东西") == []
+
+
+def test_preferred_labels_come_before_aliases(graph):
+    found = graph.resolve("中专")  # an alias of the stage, the preferred label of no-one
+    assert found
+    programme = graph.resolve("工业机器人技术")
+    assert programme[0] == str(RTD["prog-460305"])
+
+
+def test_normalise():
+    assert normalise("  ＡＢＣ　ｄｅｆ ") == "abc def"
+    assert normalise("Zhong  Zhi") == "zhong zhi"

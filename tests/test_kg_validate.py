@@ -1,0 +1,193 @@
+"""Validation: parse errors with file and line, SHACL in plain words naming the resource and the
+file that defines it, violation queries, and severity as policy."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.validate import Problem, Report, validate
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
+
+APPENDED = """
+rtd:fact-T-unsourced a rt:Fact ;
+    rt:factId "T-unsourced" ;
+    skos:prefLabel "测试：无来源"@zh , "Test: no source"@en ;
+    rt:claim "测试"@zh , "test"@en ;
+    rt:asOf "2026-01" ; rt:confidence "low" .
+
+rtd:fact-T-too-sure a rt:Fact ;
+    rt:factId "T-too-sure" ;
+    skos:prefLabel "测试：可信度"@zh , "Test: confidence"@en ;
+    rt:claim "测试"@zh , "test"@en ;
+    dcterms:source rtd:src-rongtong-curation ;
+    rt:asOf "2026-01" ; rt:confidence "very high" ;
+    rt:yeers 3 .
+
+rtd:thing-T-untyped skos:prefLabel "无类型"@zh , "untyped"@en .
+"""
+
+
+def _copy(dest: Path) -> Path:
+    shutil.copytree(ONTOLOGY, dest, ignore=shutil.ignore_patterns("imports", "*.md"))
+    return dest
+
+
+def _line(path: Path, start: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(start):
+            return number
+    raise AssertionError(start)
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> tuple[Path, Report]:
+    """One copy with many mistakes, validated once."""
+    root = _copy(tmp_path_factory.mktemp("broken") / "ontology")
+    programmes = root / "catalogue" / "programmes-2021.ttl"
+    text = programmes.read_text(encoding="utf-8")
+    label = '"工业机器人技术"@zh , "Industrial Robot Technology"@en'
+    assert label in text
+    programmes.write_text(text.replace(label, '"工业机器人技术"@zh', 1), encoding="utf-8")
+
+    facts = root / "data" / "facts.ttl"
+    facts.write_text(facts.read_text(encoding="utf-8") + APPENDED, encoding="utf-8")
+
+    routes = root / "data" / "routes.ttl"
+    text = routes.read_text(encoding="utf-8")
+    block = text[text.index("rtd:route-3plus2 ") :]
+    block = block[: block.index(" .\n") + 3]
+    changed = block.replace("rtd:mech-3plus2", "rtd:mech-3plus2x").replace(
+        "rt:years 2.0", 'rt:years "two"'
+    )
+    routes.write_text(text.replace(block, changed), encoding="utf-8")
+
+    links = root / "links" / "occupation-links-curated.ttl"
+    text = links.read_text(encoding="utf-8")
+    block = text[text.index("rtd:occlink-460305-6-31-07-01 ") :]
+    block = block[: block.index(" .\n") + 3]
+    literal = r'"(?:[^"\\]|\\.)*"(?:@[a-z-]+)?'
+    without = re.sub(rf"rt:rationale\s+{literal}(?:\s*,\s*{literal})*\s*;\s*", "", block)
+    assert "rt:rationale" not in without
+    links.write_text(text.replace(block, without), encoding="utf-8")
+    return root, validate(root)
+
+
+def _hits(report: Report, focus: str) -> list[Problem]:
+    return [p for p in report.errors if p.focus == "https://w3id.org/rongtong/id/" + focus]
+
+
+def test_the_broken_copy_fails(broken):
+    _, report = broken
+    assert not report.ok and report.errors
+
+
+def test_a_programme_without_an_english_label(broken):
+    root, report = broken
+    hits = _hits(report, "prog-460305")
+    assert hits, [str(p) for p in report.errors][:20]
+    line = _line(root / "catalogue" / "programmes-2021.ttl", "rtd:prog-460305 ")
+    assert str(hits[0]).startswith(
+        f"catalogue/programmes-2021.ttl:{line}: rtd:prog-460305 (工业机器人技术)"
+    )
+    assert "no English label" in hits[0].text and '"…"@en' in hits[0].text
+
+
+def test_a_fact_without_a_source_is_reported_once(broken):
+    root, report = broken
+    hits = _hits(report, "fact-T-unsourced")
+    assert len(hits) == 1, [str(h) for h in hits]  # SHACL and the check would both find it
+    assert hits[0].file == "data/facts.ttl"
+    assert hits[0].line == _line(root / "data" / "facts.ttl", "rtd:fact-T-unsourced ")
+    assert "dcterms:source" in hits[0].text and "测试：无来源" in hits[0].text
+
+
+def test_a_dangling_link(broken):
+    _, report = broken
+    hits = _hits(report, "route-3plus2")
+    texts = " | ".join(p.text for p in hits)
+    assert "rtd:mech-3plus2x" in texts and "defined nowhere" in texts
+    assert all(p.file == "data/routes.ttl" for p in hits)
+
+
+def test_a_wrong_datatype_and_value(broken):
+    _, report = broken
+    years = [p for p in _hits(report, "route-3plus2") if "years" in p.text]
+    assert years and '"two"' in years[0].text
+    confidence = [p for p in _hits(report, "fact-T-too-sure") if "confidence" in p.text]
+    assert confidence and '"very high"' in confidence[0].text
+
+
+def test_a_curated_link_without_a_rationale(broken):
+    _, report = broken
+    hits = _hits(report, "occlink-460305-6-31-07-01")
+    assert any("curated" in p.text and "rt:rationale" in p.text for p in hits), [
+        str(p) for p in hits
+    ]
+    assert hits[0].file == "links/occupation-links-curated.ttl"
+
+
+def test_an_undefined_term_and_an_untyped_resource(broken):
+    _, report = broken
+    assert any("rt:yeers" in p.text for p in _hits(report, "fact-T-too-sure"))
+    assert any("has no type" in p.text for p in _hits(report, "thing-T-untyped"))
+
+
+def test_a_syntax_error_names_file_and_line(tmp_path):
+    root = _copy(tmp_path / "ontology")
+    path = root / "data" / "transfers.ttl"
+    text = path.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    path.write_text(
+        text + '\nrtd:x a rt:Transfer ;\n    skos:prefLabel "坏的@zh .\n', encoding="utf-8"
+    )
+    report = validate(root)
+    assert not report.ok
+    parse = [p for p in report.errors if p.kind == "parse"]
+    assert len(parse) == 1 and parse[0].file == "data/transfers.ttl"
+    assert line <= parse[0].line <= line + 2
+    assert str(parse[0]).startswith(f"data/transfers.ttl:{parse[0].line}: ")
+    assert report.skipped and "SHACL" in report.skipped[0]
+
+
+def test_a_broken_shapes_file_is_a_parse_error_too(tmp_path):
+    root = _copy(tmp_path / "ontology")
+    (root / "shapes" / "zz-broken.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x sh:y\n"
+    )
+    report = validate(root, checks=False)
+    assert any(p.kind == "parse" and p.file == "shapes/zz-broken.ttl" for p in report.errors)
+
+
+def test_warnings_do_not_fail():
+    report = Report(
+        ONTOLOGY, problems=[Problem("warning", "check", "just saying", "data/x.ttl", 3)]
+    )
+    assert report.ok
+    report.problems.append(Problem("error", "check", "must fix", "data/x.ttl", 4))
+    assert not report.ok and len(report.errors) == 1 and len(report.warnings) == 1
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Report:
+    return validate(ONTOLOGY)
+
+
+def test_the_shipped_ontology_parses_and_every_pass_ran(shipped):
+    assert not [p for p in shipped.problems if p.kind == "parse"]
+    assert {"parse", "shacl", "checks"} <= set(shipped.timings)
+    assert shipped.triples > 50_000
+
+
+def test_the_shipped_ontology_validates(shipped):
+    assert shipped.ok, "\n".join(str(p) for p in shipped.errors[:30])
+
+
+def test_every_shipped_error_names_a_file(shipped):
+    assert all(p.file for p in shipped.problems), [str(p) for p in shipped.problems if not p.file][
+        :5
+    ]
