@@ -6,7 +6,19 @@ Keep the term list in step with ``ontology/vocab/rongtong.ttl``; a test checks t
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
-__all__ = ["RT", "RTD", "SCHEMA", "CETERMS", "PREFIXES", "DCTERMS", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = [
+    "RT",
+    "RTD",
+    "SCHEMA",
+    "CETERMS",
+    "PREFIXES",
+    "DCTERMS",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
+]
 
 RT = ClosedNamespace(
     uri="https://w3id.org/rongtong/ns#",

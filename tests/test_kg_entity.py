@@ -59,3 +59,9 @@ def test_preferred_labels_come_before_aliases(graph):
 def test_normalise():
     assert normalise("  ＡＢＣ　ｄｅｆ ") == "abc def"
     assert normalise("Zhong  Zhi") == "zhong zhi"
+
+
+def test_rdflib_graph_and_version_agree(graph):
+    g = graph.rdflib_graph()
+    assert len(g) == graph.version["triples"] == len(graph)
+    assert graph.rdflib_graph() is g  # built once

@@ -12,7 +12,9 @@ VOCAB = Path(__file__).resolve().parent.parent / "ontology" / "vocab" / "rongton
 def vocab_terms() -> set[str]:
     graph = rdflib.Graph().parse(VOCAB)
     base = str(RT)
-    return {str(s)[len(base) :] for s in graph.subjects() if str(s).startswith(base) and str(s) != base}
+    return {
+        str(s)[len(base) :] for s in graph.subjects() if str(s).startswith(base) and str(s) != base
+    }
 
 
 def test_closed_namespace_matches_vocabulary_file():

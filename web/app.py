@@ -219,6 +219,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_errors(app)
     _register_headers(app)
     _register_rate_limits(app)
+
+    from web.reload import install_reloader
+
+    install_reloader(app)
     return app
 
 
