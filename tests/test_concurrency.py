@@ -27,7 +27,9 @@ ROUNDS = 12
 QUERIES = [
     "SELECT ?s WHERE { ?s a <https://w3id.org/rongtong/ns#EducationStage> } LIMIT 5",
     "ASK { ?s ?p ?o }",
-    "CONSTRUCT WHERE { ?s a <https://w3id.org/rongtong/ns#Mechanism> } LIMIT 5",
+    # the full form: rdflib (store "memory") fails on the short form CONSTRUCT WHERE {…}
+    "CONSTRUCT { ?s a <https://w3id.org/rongtong/ns#Mechanism> } "
+    "WHERE { ?s a <https://w3id.org/rongtong/ns#Mechanism> } LIMIT 5",
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
     "SELECT ?l WHERE { ?s skos:prefLabel ?l } LIMIT 3",
 ]

@@ -128,6 +128,9 @@ def warm_before_fork(app) -> None:
     weights copy-on-write and start warm.
     """
     advisor = app.extensions["rongtong"].advisor
+    wait_ready = getattr(advisor, "wait_ready", None)
+    if callable(wait_ready):
+        wait_ready()  # its warm-up thread holds the graph's cache lock while it runs
     encoder = getattr(advisor, "encoder", None)
     warm = getattr(encoder, "warm", None)
     if callable(warm):
