@@ -35,15 +35,21 @@ def real_app(**config: Any):
     do nothing. Until then the app's older in-process limiter is switched off here so that only
     web/limits.py counts.
     """
+    return install_mine(make_app(**config))
+
+
+def install_mine(app):
+    """Limits, private logging and the 503 handler on an app (each a no-op when already there)."""
+    from web.faults import install_fault_handlers
     from web.limits import install_limits
     from web.logging_setup import install_logging
 
-    app = make_app(**config)
     old = app.extensions.get("rongtong_limiter")
     if old is not None and hasattr(old, "limits"):
         old.limits = {}
     install_limits(app)
     install_logging(app)
+    install_fault_handlers(app)
     return app
 
 
