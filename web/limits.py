@@ -26,7 +26,8 @@
 
 Flask config keys read (set from kg/settings.py by web/app.py, or directly in tests):
 ``RATE_LIMIT_CHAT``, ``RATE_LIMIT_SPARQL``, ``RATE_LIMIT_EXEMPT``, ``PROXY_HOPS``,
-``MAX_CONTENT_LENGTH``, ``RATELIMIT_ENABLED`` (False turns rate limiting off, e.g. in fuzz tests),
+``MAX_CONTENT_LENGTH``, ``RATE_LIMIT_LOOPBACK`` (True: loopback clients are counted too, whatever
+``RATE_LIMIT_EXEMPT`` says), ``RATELIMIT_ENABLED`` (False turns rate limiting off, e.g. in fuzz tests),
 ``RATELIMIT_STORAGE_URI``.
 """
 
@@ -140,6 +141,8 @@ def install_limits(app: Flask) -> Any:
 
     # ---- rate limits
     exempt = parse_networks(_setting(app, "RATE_LIMIT_EXEMPT", "rate_limit_exempt"))
+    if app.config.get("RATE_LIMIT_LOOPBACK"):  # older switch: count loopback clients too
+        exempt = [net for net in exempt if not net.is_loopback]
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)  # ours: on the 429 only
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)

@@ -82,6 +82,13 @@ def anonymise_ip(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
+_QUERY_ATOMS = {"q", "{query_string}e"}
+_ADDRESS_ATOMS = {
+    "h", "{remote_addr}e", "{x-forwarded-for}i", "{x-real-ip}i", "{http_x_forwarded_for}e",
+    "{http_x_real_ip}e", "{forwarded}i", "{http_forwarded}e",
+}  # fmt: skip
+
+
 class PrivateAccessFilter(logging.Filter):
     """Rewrites access-log records (werkzeug's dev server, gunicorn.access) in place."""
 
@@ -111,16 +118,18 @@ class PrivateGunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
     def atoms(self, resp, req, environ, request_time):  # noqa: ANN001, ANN201 - gunicorn's API
         atoms = super().atoms(resp, req, environ, request_time)
         path = environ.get("PATH_INFO", "") or ""
-        if any(path == p or path.startswith(p + "/") for p in PRIVATE_PATHS):
-            atoms["q"] = "…" if atoms.get("q") else ""
-        for key in ("r", "f", "{referer}i"):
-            value = atoms.get(key)
-            if isinstance(value, str):
-                atoms[key] = strip_private_query(value)
-        for key in ("h", "{x-forwarded-for}i", "{x-real-ip}i"):
-            value = atoms.get(key)
-            if isinstance(value, str) and value not in ("-", ""):
-                atoms[key] = ",".join(anonymise_ip(v.strip()) for v in value.split(","))
+        private = any(path == p or path.startswith(p + "/") for p in PRIVATE_PATHS)
+        for key, value in list(atoms.items()):
+            if not isinstance(value, str):
+                continue
+            if key in _QUERY_ATOMS:
+                if private:
+                    atoms[key] = "…" if value else ""
+            elif key in _ADDRESS_ATOMS:
+                if value not in ("-", ""):
+                    atoms[key] = ",".join(anonymise_ip(v.strip()) for v in value.split(","))
+            elif "?" in value:
+                atoms[key] = strip_private_query(value)  # r, f, {referer}i, {raw_uri}e, ...
         return atoms
 
 
