@@ -148,8 +148,14 @@ def _file_lock(path: str):
     except ImportError:  # pragma: no cover - not on this platform
         yield
         return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "a+") as fh:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fh = open(path, "a+")  # noqa: SIM115 - closed below; a read-only cache must not be fatal
+    except OSError as err:
+        log.warning("cache directory unusable (%s); building the index in memory", err)
+        yield
+        return
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -262,7 +268,10 @@ def load_or_build(
         if index_dir:
             try:
                 idx.path = _save(index_dir, key, idx, iris, graph_hash)
-            except OSError as err:  # a read-only cache is not fatal
+            except (
+                OSError,
+                RuntimeError,
+            ) as err:  # read-only or full cache: not fatal (faiss raises RuntimeError)
                 log.warning("could not save the search index under %s: %s", index_dir, err)
     return idx
 

@@ -250,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--interval", type=int, default=30, help="seconds between memory samples")
     ap.add_argument("--max-sessions", type=int, default=2000, help="max_sessions for the soak")
     ap.add_argument("--workers", type=int, default=None, help="server workers (setting workers)")
-    ap.add_argument("--questions", type=int, default=240, help="distinct chat messages")
+    ap.add_argument(
+        "--questions", type=int, default=12000,
+        help="distinct chat messages (more than the advisor's LRU caches hold, so they fill up)",
+    )  # fmt: skip
     ap.add_argument("--json", default=None, help="write the figures to this file")
     args = ap.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -301,7 +304,10 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
                 failed |= not result["flat"]
-                failed |= result["max_sessions_seen"] > args.max_sessions
+                # each write trims the table, but two workers writing at once may overshoot by one
+                # each for a moment: the bound holds within the number of workers
+                slack = max(1, len(result["samples"][-1]["workers"]))
+                failed |= result["max_sessions_seen"] > args.max_sessions + slack
             log = server.log_tail(200_000)
             out["server_tracebacks"] = log.count("Traceback")
             out["worker_timeouts"] = log.count("WORKER TIMEOUT")

@@ -177,7 +177,10 @@ class KnowledgeGraph:
     def entity(self, iri: str | Node, lang: str = "zh") -> dict[str, Any] | None:
         """One resource: labels, aliases, definition, properties (with labels) and sources."""
         node = URIRef(str(iri))
-        rows = self.query("entity-properties", entity=node)
+        try:
+            rows = self.query("entity-properties", entity=node)
+        except ValueError:  # not a valid IRI (spaces, control characters): nothing is called that
+            return None
         if not rows:
             return None
         index = self.labels()

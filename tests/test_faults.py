@@ -141,8 +141,9 @@ def test_remote_store_down_gives_503_and_recovers_by_itself(remote):
 
 
 def _advisor(index_dir):
-    from advisor import Advisor
     from web_support import shared_graph
+
+    from advisor import Advisor
 
     return Advisor(shared_graph(), encoder="hash", index_dir=str(index_dir), progress=False)
 

@@ -540,6 +540,11 @@ def _kg_error(err: Exception, timeout: float) -> ApiError:
         return ApiError(403, code, f"Refused: {text}.")
     if isinstance(err, SparqlSyntaxError | SyntaxError):
         return ApiError(400, "malformed_query", f"The query is not valid SPARQL 1.1: {text[:400]}")
+    from kg.errors import StoreError
+
+    if isinstance(err, StoreError) or "urlopen error" in text:
+        # the remote store did not answer: the fault handler turns this into a 503
+        raise StoreError(text) from err
     if isinstance(err, SparqlError):
         return ApiError(400, "query_failed", f"The query could not be evaluated: {text[:400]}")
     raise err
