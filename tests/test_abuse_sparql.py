@@ -157,10 +157,6 @@ def _outgoing_queries(target: str) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(
-    reason="a query form still makes outgoing requests to a local listener; open security defect, see the closing note of issue 7",
-    strict=False,
-)
 def test_no_outgoing_requests_and_no_file_access(server, listener):
     answers = []
     for text in _outgoing_queries(listener.url):
