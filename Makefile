@@ -35,11 +35,18 @@ browser:
 
 test: $(STAMP) browser
 	$(MAKE) lint
+	$(BIN)/rongtong fmt --check
 	$(BIN)/rongtong validate
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Issue 7's load and soak run (about 12 minutes): 50 chat users for 60 s, then a 10-minute soak
+# sampling the server's RSS. wrk comes from Debian's packages (needs root, as on CI).
+loadtest: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python -m bench.load_test --users 50 --duration 60 --soak 600 --json bench/results/loadtest.json
 
 clean:
 	rm -rf $(VENV) .cache
