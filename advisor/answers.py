@@ -72,6 +72,9 @@ _STIGMA_ORDER = (
 )
 _FOREIGN = ("芬兰", "德国", "finland", "german", "dqr", "bbig")
 
+# intents whose answers are not about a figure the graph might lack
+_NOT_A_DATA_QUESTION = ("out_of_scope", "greeting", "profile", "stigma", "international")
+
 _CAVEAT_REGION = {
     "zh": "各地政策和细则不同，请以当地教育部门（或招生考试机构）最新公布为准。",
     "en": "Rules differ by province and city and change from year to year: check with the local education bureau (or the provincial examination authority) for the current rules.",
@@ -90,6 +93,7 @@ class Composer:
         self.d: Draft | None = None
         self._cited: set[str] = set()
         self._ents: set[str] = set()
+        self._where_said = False  # an answer already said where to check the local rules
 
     # ------------------------------------------------------------------ helpers
 
@@ -243,11 +247,13 @@ class Composer:
         )
         mech_names = self.t("+", " + ").join(self.L(m) for m in mechs) if mechs else ""
         total = path.get("total_years")
-        yrs = (
-            self.t(f"，共约{fmt_years(total)}年", f", about {fmt_years(total)} years in all")
-            if total
-            else ""
-        )
+        if total:
+            yrs = self.t(f"，共约{fmt_years(total)}年", f", about {fmt_years(total)} years in all")
+        elif total is None and len(steps) > 1 and any(s.get("years") for s in steps):
+            # some steps' lengths are unknown: no total is given rather than a partial sum
+            yrs = self.t("，总年限不详", ", total length unknown")
+        else:
+            yrs = ""
         regions = {(s.get("region") or {}).get("iri") for s in steps} - {
             None,
             RTD + "region-national",
@@ -284,13 +290,26 @@ class Composer:
 
     def compose(self, intent: str, regional_cue: bool = False) -> Draft:
         self.d = Draft(intent)
+        u = self.u
         handler = getattr(self, "do_" + intent, None) or self.do_unknown
+        if u.uncovered and intent not in _NOT_A_DATA_QUESTION:
+            # scores, rankings, fees: the graph has none; say so instead of answering nearby
+            handler = self.do_uncovered
+        elif (
+            regional_cue
+            and intent in ("definition", "fact", "unknown", "certificate")
+            and (u.unknown_places or self.message_regions())
+        ):
+            # "河南的职教高考政策是什么": a question about one place's rules
+            self.d.intent = "regional"
+            handler = self.do_regional
         handler()
         caveat = _CAVEAT_REGION[self.lang]
         if (
             regional_cue
             and self.d.intent not in ("out_of_scope", "greeting", "unknown")
             and caveat not in self.d.lines
+            and not self._where_said
         ):
             self.add(caveat)
         if not self.d.suggestions:
@@ -369,6 +388,145 @@ class Composer:
                 "or moving between tracks.",
             )
         )
+
+    def message_regions(self) -> list[str]:
+        """Regions of the graph named in this message (not national, not abroad)."""
+        abroad = {RTD + "region-germany", RTD + "region-finland"}
+        return [
+            r
+            for r in self.u.all("Region")
+            if not r.endswith("region-national")
+            and r not in abroad
+            and self.kn.first_iri(r, "rt:partOf") not in abroad
+        ]
+
+    def do_uncovered(self) -> None:
+        """A question about data the graph does not hold (admission scores, rankings, fees): say
+        so plainly, say where such data is published, then what the graph does know nearby."""
+        kn, u = self.kn, self.u
+        topics = u.uncovered
+        if self.d.intent in ("definition", "unknown", "pathway", "regional", "certificate"):
+            self.d.intent = "recommendation" if topics == ["ranking"] else "fact"
+        junior = RTD + "stage-junior-secondary"
+        zhongkao = RTD + "mech-zhongkao"
+        # upper secondary places are decided by the zhongkao, city by city
+        senior_entry = (
+            zhongkao in u.all("Mechanism")
+            or u.from_stage == junior
+            or (u.to_stage is not None and self.level(u.to_stage) <= 3)
+        )
+        if "admission_score" in topics:
+            if senior_entry:
+                self.add(
+                    self.t(
+                        "图谱里没有中考录取分数线：分数线由各市（县）每年按当年考生成绩和招生计划划定，各地不同，图谱不收录，我也不猜。"
+                        "请查当地教育局或中招办每年公布的录取分数线通知。",
+                        "The graph holds no zhongkao admission scores: each city (or county) sets its cut-off "
+                        "lines every year from that year's scores and places, so the graph does not record them "
+                        "and I won't guess. Check the notices of your local education bureau or its high-school "
+                        "admissions office.",
+                    )
+                )
+            else:
+                self.add(
+                    self.t(
+                        "图谱里没有具体院校或专业的录取分数线（投档线、位次）：这类数据每年、每省都不同，图谱不收录，我也不猜。"
+                        "请查本省教育考试院每年公布的投档线，以及学校招生网上的招生章程和往年录取数据。",
+                        "The graph holds no admission scores (cut-off lines or ranks) for particular schools or "
+                        "programmes: they differ by province and by year, so the graph does not record them and "
+                        "I won't guess. Check the cut-off lines your provincial examination authority publishes "
+                        "each year, and the school's own admission pages and brochure.",
+                    )
+                )
+        if "ranking" in topics:
+            self.add(
+                self.t(
+                    "图谱里没有学校或专业的排名，我也不评哪所学校更好。能比较的是图谱里有来源的内容：升学路线、专业对应的职业和证书。"
+                    "选校可以看学校的招生章程和当地教育部门公布的信息。",
+                    "The graph holds no rankings of schools or programmes, and I don't rate schools. What it "
+                    "can compare, with sources, are the routes, the jobs programmes lead to and the "
+                    "certificates. For choosing a school, look at its admission rules and what the local "
+                    "education authority publishes.",
+                )
+            )
+        if "tuition" in topics:
+            self.add(
+                self.t(
+                    "图谱里没有具体学校、专业或考试的收费标准（学费等）：收费由各地按规定核定，请查学校招生简章或当地教育、价格主管部门公布的收费标准。",
+                    "The graph holds no tuition or fee amounts for particular schools, programmes or exams: "
+                    "fees are set locally, so check the school's admission brochure or the fee schedule the "
+                    "local education and price authorities publish.",
+                )
+            )
+            fee_words = ("学费", "tuition")
+            fee_facts = [
+                f
+                for f in kn.of_kind("Fact")
+                if any(
+                    w in (kn.text(f, "rt:claim", "zh") + kn.text(f, "rt:claim", "en")).lower()
+                    for w in fee_words
+                )
+            ]
+            if fee_facts:
+                self.add(
+                    self.t(
+                        "图谱里与学费有关的、有来源的事实：",
+                        "What the graph does hold about fees, with its source:",
+                    )
+                )
+                for f in fee_facts[:2]:
+                    self.add("• " + self.fact_line(f))
+        self._where_said = True
+        self.known_nearby()
+        self.d.suggestions = self.default_suggestions()[:3]
+
+    def known_nearby(self) -> None:
+        """After an honest "not in the graph": what it does know about the thing named."""
+        kn, u = self.kn, self.u
+        mech = u.first("Mechanism")
+        stage = u.to_stage or u.from_stage or (u.stages[0][0] if u.stages else None)
+        prog = self.pick_programme(u.programme_groups[0]) if u.programme_groups else None
+        if mech:
+            text = self.definition(mech, full=False)
+            if text:
+                self.ent(mech)
+                self.add(
+                    self.t("图谱里知道的是：", "What the graph does know: ")
+                    + self.Q(mech)
+                    + self.t("：", ": ")
+                    + text
+                )
+            for r in kn.routes_by_mech.get(mech, [])[:2]:
+                if self.region_allows(r):
+                    self.add(self.route_line(r))
+            return
+        if stage:
+            routes = [
+                r
+                for r in kn.routes_to.get(stage, [])
+                + [x for c in kn.children.get(stage, []) for x in kn.routes_to.get(c, [])]
+                if not kn.is_a(r, "TitleRoute", "Transfer") and self.region_allows(r)
+            ]
+            routes.sort(
+                key=lambda r: any(
+                    not x.endswith("region-national") for x in kn.iris(r, "rt:region")
+                )
+            )
+            if routes:
+                self.ent(stage)
+                self.add(
+                    self.t(
+                        f"图谱里知道的是进入{self.Q(stage)}的路线和条件：",
+                        f"What the graph does know: the routes into {self.L(stage)} and their conditions:",
+                    )
+                )
+                for r in routes[:3]:
+                    self.add(self.route_line(r))
+                    self.d.pathways.append(self.single_step(r))
+                return
+        if prog:
+            self.add(self.t("图谱里知道的是：", "What the graph does know:"))
+            self.describe_programme(prog, with_careers=False)
 
     # .................................................................. definition
 
@@ -894,20 +1052,17 @@ class Composer:
         ):
             to = self.profile["goal"]
         if u.missed and frm:
-            self.ent(u.missed)
-            self.add(
-                self.t(
-                    f"没考上{self.Q(u.missed)}也不是没有路。从{self.Q(frm)}出发，还有这些选择：",
-                    f"Not getting into {self.L(u.missed)} is not the end of the road. From {self.L(frm)} there are these options:",
-                )
-            )
-            self.routes_out_of(frm, limit=8, intro=False, skip_to=u.missed)
-            self.later_routes_into(frm, u.missed)
-            self.d.suggestions = self.pathway_suggestions(frm, None)
-            return
+            return self.after_missed(frm, to)
         if frm and to and not self.u.goes_up and self.level(frm) == self.level(to):
             self.d.intent = "transfer"
             return self.do_transfer()
+        note = self.place_note()
+        if note:
+            self.add(note)
+        mech = u.first("Mechanism")
+        if frm and to is None and mech and self.routes_via(frm, mech, prog):
+            self.d.suggestions = self.pathway_suggestions(frm, None)
+            return
         if frm and to:
             self.paths_between(frm, to)
         elif frm:
@@ -916,7 +1071,6 @@ class Composer:
             self.routes_into(to)
         if prog and frm and self.profile.get("stage") == frm:
             self.programme_next_levels(prog)
-        mech = u.first("Mechanism")
         if mech and mech not in {
             (p.get("mechanism") or {}).get("iri")
             for path in self.d.pathways
@@ -927,6 +1081,86 @@ class Composer:
                 self.ent(mech)
                 self.add(self.Q(mech) + self.t("：", ": ") + text)
         self.d.suggestions = self.pathway_suggestions(frm, to)
+
+    def after_missed(self, frm: str, to: str | None) -> None:
+        """ "没考上普高" / "不想读普高": the missed stage is not the start; routes from where the
+        learner stands (or goes instead), to the goal when one is named."""
+        u = self.u
+        missed = u.missed
+        self.ent(missed)
+        if u.missed_kind == "declined":
+            head = self.t(
+                f"不读{self.Q(missed)}也有路可走。",
+                f"Without {self.L(missed)} there are still routes.",
+            )
+        else:
+            head = self.t(
+                f"没考上{self.Q(missed)}也不是没有路。",
+                f"Not getting into {self.L(missed)} is not the end of the road.",
+            )
+        note = self.place_note()
+        if note:
+            self.add(note)
+        if to:
+            self.add(head)
+            self.paths_between(frm, to, avoid=missed if u.missed_avoid else None)
+        else:
+            self.add(
+                head
+                + self.t(
+                    f"从{self.Q(frm)}出发，还有这些选择：",
+                    f" From {self.L(frm)} there are these options:",
+                )
+            )
+            self.routes_out_of(
+                frm, limit=8, intro=False, skip_to=missed if u.missed_avoid else None
+            )
+            if u.missed_avoid and self.level(frm) < self.level(missed):
+                self.later_routes_into(frm, missed)
+        self.d.suggestions = self.pathway_suggestions(frm, to)
+
+    def routes_via(self, frm: str, mech: str, prog: str | None) -> bool:
+        """ "能专升本吗" from a learner whose stage is known: the routes of that mechanism from their
+        stage, or plainly that there are none from there. False when the mechanism has no routes."""
+        kn = self.kn
+        mech_routes = [r for r in kn.routes_by_mech.get(mech, []) if not kn.is_a(r, "TitleRoute")]
+        if not mech_routes:
+            return False
+        starts = {frm} | set(kn.children.get(frm, []))
+        mine = [r for r in mech_routes if kn.first_iri(r, "rt:from") in starts]
+        mine = [r for r in mine if self.region_allows(r)] or mine
+        self.ent(frm)
+        self.ent(mech)
+        if mine:
+            yes = self.t("可以。", "Yes. ") if self.yes_no_question() else ""
+            self.add(
+                yes
+                + self.t(
+                    f"从{self.Q(frm)}出发，经{self.Q(mech)}可以升入：",
+                    f"From {self.L(frm)}, {self.L(mech)} leads to:",
+                )
+            )
+            for r in mine[:5]:
+                self.add(self.route_line(r, with_from=False))
+                self.d.pathways.append(self.single_step(r))
+        else:
+            self.add(
+                self.t(
+                    f"图谱里没有从{self.Q(frm)}出发经{self.Q(mech)}的路线。{self.Q(mech)}的路线是：",
+                    f"The graph has no route via {self.L(mech)} starting from {self.L(frm)}. "
+                    f"The routes of {self.L(mech)} are:",
+                )
+            )
+            for r in mech_routes[:4]:
+                self.add(self.route_line(r))
+            self.routes_out_of(frm, limit=4)
+        text = self.definition(mech, full=False)
+        if text:
+            self.add(self.Q(mech) + self.t("：", ": ") + text)
+        self.add(_CAVEAT_REGION[self.lang])
+        if prog and self.profile.get("stage") == frm:
+            self.programme_next_levels(prog)
+        return True
 
     def level(self, stage: str) -> float:
         from advisor.understand import _level
@@ -952,8 +1186,18 @@ class Composer:
             )
         )
 
-    def paths_between(self, frm: str, to: str) -> None:
+    def paths_between(self, frm: str, to: str, avoid: str | None = None) -> None:
+        """The paths from one stage to another; ``avoid``: a stage the paths must not pass through
+        (the one the learner did not get into)."""
         paths = self.sv.paths(frm, to, self.lang)
+        if avoid:
+            banned = {avoid} | set(self.kn.children.get(avoid, []))
+            paths = [
+                p
+                for p in paths
+                if not any((s.get("to") or {}).get("iri") in banned for s in p.get("steps", []))
+            ]
+        paths = self.region_filter(paths) or paths
         self.ent(frm)
         self.ent(to)
         alt = self.kn.first_iri(frm, "rt:countsAs")
@@ -967,7 +1211,7 @@ class Composer:
                         f"The graph records no routes starting at {self.L(frm)}; it is at the level of {self.L(alt)}, so here are the routes from there:",
                     )
                 )
-                frm, paths = alt, alt_paths
+                frm, paths = alt, self.region_filter(alt_paths) or alt_paths
         if not paths:
             self.add(
                 self.t(
@@ -1029,7 +1273,7 @@ class Composer:
         seen: set[tuple[str, str]] = set()
         for r in kn.routes_from.get(frm, []):
             mid = kn.first_iri(r, "rt:to")
-            if not mid or mid in targets:
+            if not mid or mid in targets or kn.is_a(r, "Transfer", "TitleRoute"):
                 continue
             for r2 in kn.routes_from.get(mid, []):
                 if kn.first_iri(r2, "rt:to") not in targets or kn.is_a(r2, "TitleRoute"):
@@ -1074,6 +1318,8 @@ class Composer:
             for r in kn.routes_from.get(frm, [])
             if not kn.is_a(r, "TitleRoute") and kn.first_iri(r, "rt:to") not in skip
         ]
+        # the asker's region's routes (and national ones); all of them if that leaves none
+        routes = [r for r in routes if self.region_allows(r)] or routes
         self.ent(frm)
         if not routes:
             self.add(
@@ -1301,6 +1547,93 @@ class Composer:
                 cur = self.kn.first_iri(cur, "rt:partOf")
         return out
 
+    # .................................................................. the asker's region
+
+    def user_region(self) -> tuple[str | None, dict | None]:
+        """(a region of the graph the asker is in or asks about, a place named that the graph has
+        no region for). A place in the message outranks the profile's region."""
+        kn = self.kn
+        named = self.message_regions()
+        if named:
+            return named[0], None
+        if self.u.unknown_places:
+            place = self.u.unknown_places[0]
+            return place.get("within"), place
+        region = self.profile.get("region")
+        if region in kn.entities:
+            return region, None
+        # a place the session remembers that the graph has no region for (when the session keeps
+        # one: {"zh", "en", "slug", "within"}, as in Understanding.unknown_places)
+        place = self.profile.get("place")
+        if isinstance(place, dict) and place.get("zh") and place.get("en"):
+            within = place.get("within")
+            return (within if within in kn.entities else None), place
+        return None, None
+
+    def region_scope(self) -> set[str] | None:
+        """Regions whose routes apply to the asker: national, their region, the regions it is part
+        of and the regions inside it; None when no region is known (everything applies)."""
+        region, place = self.user_region()
+        if region is None and place is None:
+            return None
+        scope = {RTD + "region-national"}
+        if region:
+            cur = region
+            while cur and cur not in scope:
+                scope.add(cur)
+                cur = self.kn.first_iri(cur, "rt:partOf")
+            todo = [region]
+            while todo:
+                for child in self.kn.children.get(todo.pop(), []):
+                    if child not in scope:
+                        scope.add(child)
+                        todo.append(child)
+        return scope
+
+    def region_allows(self, route: str) -> bool:
+        scope = self.region_scope()
+        regions = self.kn.iris(route, "rt:region")
+        return scope is None or not regions or any(r in scope for r in regions)
+
+    def region_filter(self, paths: list[dict]) -> list[dict]:
+        """Paths whose every step applies in the asker's region (all of them when none is known)."""
+        scope = self.region_scope()
+        if scope is None:
+            return paths
+
+        def applies(step: dict) -> bool:
+            regions = step.get("regions") or ([step["region"]] if step.get("region") else [])
+            return not regions or any((r or {}).get("iri") in scope for r in regions)
+
+        return [p for p in paths if all(applies(s) for s in p.get("steps", []))]
+
+    def place_name(self, place: dict | None) -> str:
+        if not place:
+            return ""
+        return place["zh"] if self.lang == "zh" else place["en"]
+
+    def place_note(self) -> str:
+        """A place the graph has no rules for: said plainly, with where to check."""
+        region, place = self.user_region()
+        if not place:
+            return ""
+        self._where_said = True
+        name = self.place_name(place)
+        if region:
+            return self.t(
+                f"图谱里没有{name}的专门规定；{name}在{self.L(region)}，下面按全国通行的做法和图谱里{self.L(region)}的规定回答。"
+                f"{name}的具体做法请以当地教育部门和招生考试机构当年公布的为准。",
+                f"The graph has no rules specific to {name}; {name} is in {self.L(region)}, so this answer "
+                f"uses the national rules and the graph's rules for {self.L(region)}. Check {name}'s "
+                "education bureau and examination authority for the current local rules.",
+            )
+        return self.t(
+            f"图谱里没有{name}的专门规定，下面是全国通行的做法；{name}的具体政策请以当地教育厅（局）和省级招生考试机构当年公布的为准。",
+            f"The graph has no rules specific to {name}; what follows are the national rules. For "
+            f"{name}'s own rules, check its education department and its provincial examination "
+            "authority for the current year.",
+        )
+
     # .................................................................. stigma
 
     def do_stigma(self) -> None:
@@ -1504,26 +1837,64 @@ class Composer:
 
         facts.sort(key=lambda x: -(x[1] + (0.3 if x[0] in about else 0.0) + year_bonus(x[0])))
         good = [f for f, c in facts if c + year_bonus(f) >= 0.25]
+        conf = dict(facts)
+        # a place named: only that place's figures answer it; else say the graph has none for it
+        regions = self.message_regions()
+        place = u.unknown_places[0] if u.unknown_places else None
+        if regions or place:
+            area: set[str] = set()
+            for r in regions:
+                area |= {r} | set(kn.children.get(r, []))
+            # how well a fact about that place matches the question without the place's name
+            spans = [(m.start, m.end) for m in u.mentions if m.kinds and m.kinds[0] == "Region"]
+            rest = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))
+            for p_ in u.unknown_places:
+                rest = rest.replace(p_["zh"], " ").replace(p_["en"].lower(), " ")
+            topical = dict(self.sv.search_text(rest, kinds=("Fact",), k=30, dense=False))
+            local = [
+                f
+                for f in good
+                if set(kn.iris(f, "rt:about")) & area and topical.get(f, 0) + year_bonus(f) >= 0.5
+            ]
+            if not local:
+                near = [f for f in good if topical.get(f, 0) + year_bonus(f) >= 0.5]
+                return self.no_local_figure(regions, place, near, area)
+            good = local
+        weak = False
         if not good and about:
             good = list(about)[:2]
+            weak = True
         if not good:
             subject = self.main_subject()
             if subject:
                 return self.describe(subject)
             return self.do_unknown()
-        self.add(self.t("根据图谱里有来源的数据：", "From the sourced figures in the graph:"))
-        conf = dict(facts)
         top = good[0]
         top_score = conf.get(top, 0)
-        topic = kn.text(top, "rt:topic", "zh")
-        shown = [top]
-        # more facts: as strong as the best, or of the same topic (专业目录, 职业分类…)
-        for f, c in facts:
-            if len(shown) >= 3 or f in shown:
-                continue
-            same_topic = topic and kn.text(f, "rt:topic", "zh") == topic and c >= 0.2
-            if c >= max(0.25, top_score * 0.45) or same_topic:
-                shown.append(f)
+        if not weak and top_score + year_bonus(top) < 0.45 and top not in about:
+            weak = True
+        if weak:
+            self.add(
+                self.t(
+                    "图谱里没有能直接回答这个问题的数据。最接近的、有来源的事实（供参考，不一定是你问的）：",
+                    "The graph has no figure that answers this directly. The closest sourced fact "
+                    "(for reference; it may not be what you asked):",
+                )
+            )
+            shown = [top]
+        else:
+            self.add(self.t("根据图谱里有来源的数据：", "From the sourced figures in the graph:"))
+            topic = kn.text(top, "rt:topic", "zh")
+            shown = [top]
+            # more facts: as strong as the best, or of the same topic (专业目录, 职业分类…)
+            for f, c in facts:
+                if len(shown) >= 3 or f in shown:
+                    continue
+                if (regions or place) and f not in good:
+                    continue  # only that place's figures
+                same_topic = topic and kn.text(f, "rt:topic", "zh") == topic and c >= 0.2
+                if c >= max(0.25, top_score * 0.45) or same_topic:
+                    shown.append(f)
         for f in shown:
             self.add("• " + self.fact_line(f))
         self.d.suggestions = [
@@ -1534,6 +1905,54 @@ class Composer:
             ),
             self.t("职业本科毕业有学位吗？", "Do vocational bachelor's graduates get a degree?"),
         ]
+
+    def no_local_figure(
+        self, regions: list[str], place: dict | None, good: list[str], area: set[str]
+    ) -> None:
+        """A figure asked for a place the graph has no figure for: said plainly; national figures
+        on the same question, marked as national; where the local figure is published."""
+        kn = self.kn
+        name = self.L(regions[0]) if regions else self.place_name(place)
+        self.add(
+            self.t(
+                f"图谱里没有{name}的这项数据。",
+                f"The graph has no figure on this for {name}.",
+            )
+        )
+
+        def regional(f: str) -> bool:
+            return any(
+                kn.is_a(r, "Region") and not r.endswith("region-national")
+                for r in kn.iris(f, "rt:about")
+            )
+
+        national = [f for f in good if not regional(f)][:2]
+        if national:
+            self.add(
+                self.t(
+                    "图谱里全国层面的、有来源的相关数据（不是该地的数据）：",
+                    "Related national figures in the graph, with sources (not figures for that place):",
+                )
+            )
+            for f in national:
+                self.add("• " + self.fact_line(f))
+        local = [f for r in sorted(area) for f in kn.facts_about.get(r, [])][:1]
+        if local:
+            self.add(
+                self.t(
+                    f"图谱里关于{name}的、有来源的内容：",
+                    f"What the graph does hold about {name}, with its source:",
+                )
+            )
+            self.add("• " + self.fact_line(local[0]))
+        self.add(
+            self.t(
+                f"{name}的统计数据，请查当地教育部门或统计部门公布的统计公报。",
+                f"For {name}'s own figures, check the statistical bulletins of its education or "
+                "statistics authorities.",
+            )
+        )
+        self._where_said = True
 
     # .................................................................. certificates / degrees
 
@@ -1679,15 +2098,120 @@ class Composer:
 
     # .................................................................. regional / international
 
-    def do_regional(self) -> None:
+    def covered_regions(self, limit: int = 6) -> list[str]:
+        """The regions the graph holds sourced rules for, most rules first."""
+        kn = self.kn
+        count: dict[str, int] = {}
+        for region, routes in kn.routes_by_region.items():
+            if region.endswith("region-national") or region not in kn.entities:
+                continue
+            if kn.first_iri(region, "rt:partOf") in (
+                RTD + "region-germany",
+                RTD + "region-finland",
+            ):
+                continue
+            top = region
+            parent = kn.first_iri(region, "rt:partOf")
+            if parent and not parent.endswith("region-national"):
+                top = parent
+            count[top] = count.get(top, 0) + len(routes)
+        return sorted(count, key=lambda r: (-count[r], r))[:limit]
+
+    def regional_topic(self) -> tuple[set[str], set[str]]:
+        """What a regional question is about: (mechanisms and their related ones, stages)."""
         kn, u = self.kn, self.u
-        regions = [r for r in u.all("Region") if not r.endswith("region-national")]
-        region = regions[0] if regions else self.profile.get("region")
+        mechs = set(u.all("Mechanism"))
+        for m in list(mechs):
+            mechs |= set(kn.iris(m, "skos:related"))
+        for m in kn.of_kind("Mechanism"):
+            if set(kn.iris(m, "skos:related")) & mechs:
+                mechs.add(m)
+        stages = {s for s, _r, _p in u.stages}
+        for s in list(stages):
+            stages |= set(kn.children.get(s, []))
+        return mechs, stages
+
+    def on_topic(self, iri: str, mechs: set[str], stages: set[str]) -> bool:
+        kn = self.kn
+        if kn.is_a(iri, "Mechanism"):
+            return iri in mechs
+        if set(kn.iris(iri, "rt:mechanism")) & mechs:
+            return True
+        if stages and not mechs:
+            return bool({kn.first_iri(iri, "rt:from"), kn.first_iri(iri, "rt:to")} & stages)
+        return False
+
+    def national_on_topic(self, mechs: set[str], stages: set[str]) -> bool:
+        """The national routes on a topic (a mechanism, or routes from the stages named)."""
+        kn = self.kn
+
+        def national(r: str) -> bool:
+            regions = kn.iris(r, "rt:region")
+            return not regions or all(x.endswith("region-national") for x in regions)
+
+        named = [m for m in self.u.all("Mechanism") if m in mechs]
+        routes: list[str] = []
+        for m in named:
+            routes += [r for r in kn.routes_by_mech.get(m, []) if national(r) and r not in routes]
+        if not named and stages:
+            for s in sorted(stages):
+                routes += [
+                    r
+                    for r in kn.routes_from.get(s, [])
+                    if national(r) and not kn.is_a(r, "TitleRoute") and r not in routes
+                ]
+        for m in named[:1]:
+            text = self.definition(m, full=False)
+            if text:
+                self.ent(m)
+                self.add(self.Q(m) + self.t("：", ": ") + text)
+        for r in routes[:4]:
+            self.add(self.route_line(r))
+            self.d.pathways.append(self.single_step(r))
+        return bool(routes or named)
+
+    def where_to_check(self, name: str | None = None) -> str:
+        self._where_said = True
+        if name:
+            return self.t(
+                f"{name}的具体规定，请查当地教育厅（局）和省级招生考试机构（教育考试院）当年公布的文件和招生简章。",
+                f"For {name}'s own rules, check the local education department and the provincial "
+                "examination authority: their current documents and admission brochures.",
+            )
+        return _CAVEAT_REGION[self.lang]
+
+    def do_regional(self) -> None:
+        kn = self.kn
+        region, place = self.user_region()
+        mechs, stages = self.regional_topic()
+        covered = self.t("、", ", ").join(self.L(r) for r in self.covered_regions())
+        if place and not region:
+            # a place the graph has no rules for: say so, then what is national, then where to look
+            name = place["zh"] if self.lang == "zh" else place["en"]
+            self.add(
+                self.t(
+                    f"图谱里没有{name}的专门规定（图谱只收录了部分地区有来源的规则：{covered}等）。",
+                    f"The graph has no rules specific to {name} (it holds sourced rules only for some "
+                    f"regions: {covered} and others).",
+                )
+            )
+            if self.national_on_topic(mechs, stages):
+                self.add(
+                    self.t(
+                        "上面是全国层面的做法，各省细则可能不同。",
+                        "Those are the national rules; provinces set their own details.",
+                    )
+                )
+            self.add(self.where_to_check(name))
+            self.d.suggestions = self.regional_suggestions()
+            return
+        if place and region:
+            self.add(self.place_note())
         if not region or region not in kn.entities:
             self.add(
                 self.t(
-                    "你想了解哪个省市的规定？图谱里有上海、山东（潍坊）、四川（成都）、江苏等地的具体规则。",
-                    "Which province or city do you mean? The graph has specific rules for Shanghai, Shandong (Weifang), Sichuan (Chengdu), Jiangsu and others.",
+                    f"你想了解哪个省市的规定？图谱里有这些地区有来源的具体规则：{covered}。",
+                    f"Which province or city do you mean? The graph has sourced rules for: {covered}.",
                 )
             )
             self.add(_CAVEAT_REGION[self.lang])
@@ -1697,12 +2221,53 @@ class Composer:
         routes = []
         for r in area:
             routes += [x for x in kn.routes_by_region.get(r, []) if x not in routes]
-        mechs = [m for m in kn.of_kind("Mechanism") if set(kn.iris(m, "rt:region")) & set(area)]
+        mech_rules = [
+            m for m in kn.of_kind("Mechanism") if set(kn.iris(m, "rt:region")) & set(area)
+        ]
         facts = []
         for r in area:
             facts += [f for f in kn.facts_about.get(r, []) if f not in facts]
         parent = kn.first_iri(region, "rt:partOf")
-        if not routes and not mechs and not facts:
+        if mechs or stages:
+            # a question about one thing in one region: only the rules about that thing
+            topic_iris = mechs | stages
+            on_routes = [r for r in routes if self.on_topic(r, mechs, stages)]
+            on_mechs = [m for m in mech_rules if self.on_topic(m, mechs, stages)]
+            on_facts = [f for f in facts if set(kn.iris(f, "rt:about")) & topic_iris]
+            if not (on_routes or on_mechs or on_facts) and (routes or mech_rules or facts):
+                names = self.t("、", ", ").join(
+                    self.L(x) for x in (self.u.all("Mechanism") or sorted(stages))[:2]
+                )
+                self.add(
+                    self.t(
+                        f"图谱里没有{self.Q(region)}关于{names}的专门规定。全国层面的做法是：",
+                        f"The graph has no rule of {self.L(region)} on {names}. The national rules:",
+                    )
+                )
+                if not self.national_on_topic(mechs, stages):
+                    self.add(
+                        self.t(
+                            "（图谱里也没有这方面的全国性路线。）",
+                            "(The graph holds no national route on it either.)",
+                        )
+                    )
+                other = [self.L(m) for m in mech_rules[:3]] + [
+                    self.L(kn.first_iri(r, "rt:mechanism")) for r in routes[:6]
+                ]
+                other = list(dict.fromkeys(x for x in other if x))[:4]
+                if other:
+                    self.add(
+                        self.t(
+                            f"图谱里{self.L(region)}有来源的规定涉及：{'、'.join(other)}。",
+                            f"The graph's sourced rules for {self.L(region)} are about: {', '.join(other)}.",
+                        )
+                    )
+                self.add(self.where_to_check(self.L(region)))
+                self.d.suggestions = self.regional_suggestions()
+                return
+            if on_routes or on_mechs or on_facts:
+                routes, mech_rules, facts = on_routes, on_mechs, on_facts
+        if not routes and not mech_rules and not facts:
             self.add(
                 self.t(
                     f"图谱里暂时没有{self.Q(region)}的专门规则，下面是全国通行的做法。",
@@ -1711,6 +2276,8 @@ class Composer:
             )
             if parent and parent != RTD + "region-national":
                 routes = kn.routes_by_region.get(parent, [])
+            elif not self.national_on_topic(mechs, stages):
+                self.add(self.where_to_check(self.L(region)))
         else:
             self.add(
                 self.t(
@@ -1718,7 +2285,7 @@ class Composer:
                     f"Rules for {self.L(region)} (the sourced ones in the graph):",
                 )
             )
-        for m in mechs[:3]:
+        for m in mech_rules[:3]:
             self.ent(m)
             text = self.definition(m, n=2)
             self.add("• " + self.L(m) + self.t("：", ": ") + text)
@@ -1728,7 +2295,10 @@ class Composer:
         for f in facts[:3]:
             self.add("• " + self.fact_line(f))
         self.add(_CAVEAT_REGION[self.lang])
-        self.d.suggestions = [
+        self.d.suggestions = self.regional_suggestions()
+
+    def regional_suggestions(self) -> list[str]:
+        return [
             self.t(
                 "中职学生可以转到普通高中吗？",
                 "Can a vocational student transfer to a general high school?",

@@ -266,6 +266,14 @@ _PROFILE_EN = re.compile(
 )
 
 
+# "能…吗" / "can I…": asking whether a route is open to the asker
+_ABILITY = re.compile(
+    r"能不能|可不可以|能否|可以|还能|能|行不行|有机会|有没有机会|"
+    r"\bcan (?:i|he|she|we|my|a|an)\b|\bcould (?:i|he|she|we)\b|\bam i able\b|\bis it possible\b|"
+    r"\bam i eligible\b|\bcan (?:i|he|she) still\b"
+)
+
+
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
@@ -357,6 +365,14 @@ def classify(
         scores["recommendation"] += 0.5
     if profile.get("programme") and "career" in scores:
         scores["career"] += 0.2
+    # "能专升本吗" from someone whose stage we know: whether that route is open to them, not what it is
+    if (
+        profile.get("stage")
+        and "Mechanism" in kinds
+        and "definition" not in cues
+        and _ABILITY.search(cue_text if cue_text is not None else text)
+    ):
+        scores["pathway"] = scores.get("pathway", 0.0) + 0.5
 
     # comparisons need two things to compare (or a known profile + one)
     if "comparison" in scores and len(kinds) < 2 and not profile.get("stage"):

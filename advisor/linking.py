@@ -12,6 +12,10 @@ the colloquial phrases in :mod:`advisor.lexicon`.
   known word at edit distance 1 (deletion-neighbourhood look-up); a Chinese alias of ≥ 4
   characters of a common term also matches with one character substituted, and a 3-character one
   with a known homophone substituted (专生本 → 专升本).
+
+Cost is linear in the message (the longest the API accepts, 2,000 characters, links in a few
+milliseconds): the trie walk stops at the longest alias, typo candidates come from a dictionary of
+aliases by character pairs, and overlaps are resolved with a per-character occupancy map.
 """
 
 from __future__ import annotations
@@ -172,7 +176,13 @@ class AliasTable:
         self.trie: dict = {}
         self.en_seqs: dict[str, list[tuple[tuple[str, ...], list[str], str]]] = defaultdict(list)
         self.en_vocab: dict[str, int] = defaultdict(int)
-        self.zh_fuzzy: dict[str, set[str]] = defaultdict(set)  # pattern -> alias keys
+        # typo tolerance for Chinese aliases of common terms (see ``_zh_typos``):
+        # "=" + a 3-character homophone reading -> alias keys
+        self.zh_fuzzy: dict[str, set[str]] = defaultdict(set)
+        # aliases of >= 4 characters by their first two characters and by characters 3-4: one
+        # substituted character leaves at least one of the two pairs intact
+        self.zh_fuzzy_head: dict[str, set[str]] = defaultdict(set)
+        self.zh_fuzzy_mid: dict[str, set[str]] = defaultdict(set)
         self.zh_alias_iris: dict[str, list[str]] = defaultdict(list)
         self.names: dict[str, set[str]] = defaultdict(set)  # iri -> normalised names
         self.zh_lengths: set[int] = set()
@@ -195,8 +205,8 @@ class AliasTable:
             if common and has_cjk(key):
                 self.zh_alias_iris[key].append(iri)
                 if len(key) >= 4:
-                    for i in range(len(key)):
-                        self.zh_fuzzy[key[:i] + "?" + key[i + 1 :]].add(key)
+                    self.zh_fuzzy_head[key[:2]].add(key)
+                    self.zh_fuzzy_mid[key[2:4]].add(key)
                     self.zh_lengths.add(len(key))
                 elif len(key) == 3:
                     for i, ch in enumerate(key):
@@ -321,38 +331,7 @@ class AliasTable:
                 )
             )
         # 2. Chinese typos of common terms
-        if self.zh_fuzzy:
-            for length in sorted(self.zh_lengths, reverse=True):
-                for s in range(0, n - length + 1):
-                    window = compact[s : s + length]
-                    if not has_cjk(window):
-                        continue
-                    keys: set[str] = set()
-                    if length >= 4:
-                        for i in range(length):
-                            keys |= self.zh_fuzzy.get(window[:i] + "?" + window[i + 1 :], set())
-                    else:
-                        keys |= self.zh_fuzzy.get("=" + window, set())
-                    keys.discard(window)
-                    # an exact alias plus a neighbouring character ("职业本科" + "毕") is not a
-                    # typo of a longer alias ("职业本科生")
-                    if keys and self._exact(window[:-1]):
-                        keys = {k for k in keys if k[:-1] != window[:-1]}
-                    if keys and self._exact(window[1:]):
-                        keys = {k for k in keys if k[1:] != window[1:]}
-                    for key in sorted(keys):
-                        diff = tuple(offsets[s + i] for i in range(length) if key[i] != window[i])
-                        found.append(
-                            Mention(
-                                offsets[s],
-                                offsets[s + length - 1] + 1,
-                                window,
-                                list(self.zh_alias_iris[key]),
-                                False,
-                                "fuzzy",
-                                changed=diff,
-                            )
-                        )
+        found += self._zh_typos(compact, offsets)
         # 3. English word sequences
         words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[a-z0-9]+(?:'s)?", text)]
         stems = []
@@ -377,6 +356,64 @@ class AliasTable:
                     )
                     break
         return self._resolve(found)
+
+    def _zh_typos(self, compact: str, offsets: list[int]) -> list[Mention]:
+        """Readings of a common term's Chinese alias with one character wrong (≥ 4 characters)
+        or with a homophone (3 characters). Linear in the text: at each position only the aliases
+        that share its first two characters, or its third and fourth, are compared."""
+        out: list[Mention] = []
+        if not (self.zh_fuzzy or self.zh_fuzzy_head):
+            return out
+        n = len(compact)
+        empty: set[str] = set()
+        for s in range(n):
+            by_len: dict[int, set[str]] = {}
+            if s + 3 <= n:
+                homophones = self.zh_fuzzy.get("=" + compact[s : s + 3])
+                if homophones:
+                    by_len[3] = set(homophones)
+            if s + 4 <= n:
+                cands = self.zh_fuzzy_head.get(compact[s : s + 2], empty) | self.zh_fuzzy_mid.get(
+                    compact[s + 2 : s + 4], empty
+                )
+                for key in cands:
+                    length = len(key)
+                    if s + length > n:
+                        continue
+                    diff = 0
+                    for a, b in zip(key, compact[s : s + length], strict=True):
+                        if a != b:
+                            diff += 1
+                            if diff > 1:
+                                break
+                    if diff == 1:
+                        by_len.setdefault(length, set()).add(key)
+            for length in sorted(by_len, reverse=True):
+                window = compact[s : s + length]
+                if not has_cjk(window):
+                    continue
+                keys = by_len[length]
+                keys.discard(window)
+                # an exact alias plus a neighbouring character ("职业本科" + "毕") is not a
+                # typo of a longer alias ("职业本科生")
+                if keys and self._exact(window[:-1]):
+                    keys = {k for k in keys if k[:-1] != window[:-1]}
+                if keys and self._exact(window[1:]):
+                    keys = {k for k in keys if k[1:] != window[1:]}
+                for key in sorted(keys):
+                    changed = tuple(offsets[s + i] for i in range(length) if key[i] != window[i])
+                    out.append(
+                        Mention(
+                            offsets[s],
+                            offsets[s + length - 1] + 1,
+                            window,
+                            list(self.zh_alias_iris[key]),
+                            False,
+                            "fuzzy",
+                            changed=changed,
+                        )
+                    )
+        return out
 
     def _exact(self, key: str) -> bool:
         node = self.trie
@@ -404,35 +441,51 @@ class AliasTable:
         # longest first; exact before fuzzy; graph before lexicon
         order = {"graph": 0, "code": 0, "lexicon": 1, "fuzzy": 2}
         found.sort(key=lambda m: (-m.length, not m.exact, order.get(m.source, 3), m.start))
-        taken: list[tuple[int, int]] = []
         out: list[Mention] = []
-        exact_spans = [(m.start, m.end) for m in found if m.exact]
+        if not found:
+            return out
+        # positions already taken, and the exact mentions by start (mentions are short, so the
+        # ones near a span are found without scanning them all: linear in the text)
+        size = max(m.end for m in found)
+        taken = bytearray(size)
+        exact_by_start: dict[int, list[Mention]] = defaultdict(list)
+        longest = 0
         for m in found:
-            if any(m.start < e and s < m.end for s, e in taken):
+            if m.exact:
+                exact_by_start[m.start].append(m)
+                longest = max(longest, m.length)
+
+        def exact_near(a: int, b: int) -> list[Mention]:
+            """Exact mentions overlapping [a, b)."""
+            return [
+                x
+                for st in range(max(0, a - longest + 1), b)
+                for x in exact_by_start.get(st, ())
+                if x.end > a
+            ]
+
+        for m in found:
+            if any(taken[m.start : m.end]):
                 continue
-            if not m.exact and any(
-                m.start < e and s < m.end and not (m.start <= s and e <= m.end)
-                for s, e in exact_spans
-            ):
-                continue  # a typo reading that cuts through an exact name is not a reading
-            if not m.exact and any(
-                x.exact and m.start <= x.start and x.end <= m.end and set(x.iris) & set(m.iris)
-                for x in found
-            ):
-                continue  # "中职学费" is 中职 + 学费, not a typo of 中职学校
-            if m.changed:
-                inside = [x for x in found if x.exact and m.start <= x.start and x.end <= m.end]
-                if any(x.start <= c < x.end for x in inside for c in m.changed):
-                    continue  # "高中阶段" is 高中 + 阶段, not a typo of 初中阶段
-                covered = {i for x in inside for i in range(x.start, x.end)}
-                if (
-                    all(c in (m.start, m.end - 1) for c in m.changed)
-                    and 2 * len(covered) >= m.length - 1
-                ):
-                    continue  # "中职毕业直": an exact name + an edge character, not 中职毕业证
-                if len(covered) >= m.length - 1 and len(inside) >= 2:
-                    continue  # "普高和中职" is two names joined, not a typo of 普高转中职
-            taken.append((m.start, m.end))
+            if not m.exact:
+                near = exact_near(m.start, m.end)
+                if any(not (m.start <= x.start and x.end <= m.end) for x in near):
+                    continue  # a typo reading that cuts through an exact name is not a reading
+                inside = [x for x in near if m.start <= x.start and x.end <= m.end]
+                if any(set(x.iris) & set(m.iris) for x in inside):
+                    continue  # "中职学费" is 中职 + 学费, not a typo of 中职学校
+                if m.changed:
+                    if any(x.start <= c < x.end for x in inside for c in m.changed):
+                        continue  # "高中阶段" is 高中 + 阶段, not a typo of 初中阶段
+                    covered = {i for x in inside for i in range(x.start, x.end)}
+                    if (
+                        all(c in (m.start, m.end - 1) for c in m.changed)
+                        and 2 * len(covered) >= m.length - 1
+                    ):
+                        continue  # "中职毕业直": an exact name + an edge character, not 中职毕业证
+                    if len(covered) >= m.length - 1 and len(inside) >= 2:
+                        continue  # "普高和中职" is two names joined, not a typo of 普高转中职
+            taken[m.start : m.end] = b"\x01" * m.length
             m.iris = sorted(
                 dict.fromkeys(m.iris),
                 key=lambda iri: KIND_RANK.get(self.kn.kind(iri), 99),

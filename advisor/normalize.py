@@ -1,7 +1,10 @@
 """Text normalisation and language detection, shared by the index and the question side.
 
 ``normalize(text)``: traditional → simplified Chinese (OpenCC ``t2s``), NFKC (full-width →
-half-width), lower-case, control characters removed, whitespace collapsed. The same function
+half-width), lower-case, control characters removed, whitespace collapsed. Code points that are
+not characters — lone surrogates ("\ud800", which UTF-8 cannot encode: an encoder, a log line or
+a database would raise on them) and the noncharacters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF — become
+spaces like control characters, so nothing after normalisation ever meets them. The same function
 is applied to the graph's labels when the alias table and the search index are built, so both
 sides meet in one form.
 """
@@ -19,10 +22,17 @@ __all__ = [
     "en_tokens",
     "stem",
     "to_simplified",
+    "scrub",
 ]
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+# lone surrogates and the 66 noncharacters
+_NONCHAR = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+    + "]"
+)
 _SPACES = re.compile(r"\s+")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:[+][a-z0-9]+)*")
 
@@ -38,9 +48,15 @@ def _opencc():
     return _converter
 
 
+def scrub(text: str) -> str:
+    """The text with lone surrogates and noncharacters replaced by spaces: always UTF-8 encodable."""
+    return _NONCHAR.sub(" ", text)
+
+
 @lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters; text without CJK is returned unchanged."""
+    text = scrub(text)
     if not _CJK.search(text):
         return text
     return _opencc().convert(text)
@@ -48,8 +64,9 @@ def to_simplified(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """One canonical form: NFKC, simplified, lower case, no control characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text)
+    """One canonical form: NFKC, simplified, lower case, no control characters, no lone
+    surrogates or noncharacters, single spaces. Never raises on a str."""
+    text = unicodedata.normalize("NFKC", scrub(text))
     text = _CONTROL.sub(" ", text)
     text = to_simplified(text)
     # typographic apostrophes and dashes that NFKC leaves alone

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from advisor.knowledge import RTD, Knowledge
 from advisor.linking import Mention
 
-__all__ = ["Understanding", "understand", "programme_level", "LEVEL_BY_CODE"]
+__all__ = [
+    "Understanding",
+    "understand",
+    "programme_level",
+    "LEVEL_BY_CODE",
+    "PLACES",
+    "UNCOVERED",
+]
 
 STAGE_KINDS = {"EducationStage"}
 CRED_KINDS = {"Credential", "Degree", "Certificate", "Licence", "SkillLevel"}
@@ -34,8 +41,8 @@ _FROM_BEFORE_ZH = (
     "身为",
     "现在是",
     "目前是",
-    "正在读",
-    "正在上",
+    "在读",
+    "在上",
 )
 _FROM_AFTER_ZH = (
     "毕业",
@@ -69,6 +76,30 @@ _TO_BEFORE_ZH = (
     "进入",
     "考上",
 )
+_STUDY_VERBS_ZH = ("读", "上", "念", "学")
+# words before a verb that make it a wish or a possibility: "还能读本科", "想读中专", "以后上大学"
+_MODAL_ZH = (
+    "能",
+    "可以",
+    "想",
+    "要",
+    "打算",
+    "准备",
+    "希望",
+    "再",
+    "继续",
+    "去",
+    "以后",
+    "将来",
+    "之后",
+    "后",
+    "怎么",
+    "如何",
+    "怎样",
+    "能否",
+    "会",
+    "还",
+)
 _FROM_BEFORE_EN = re.compile(
     r"(?:\bfrom|\bafter|\bin|\bat|\bas an?|\bfinish(?:ing|ed)?|\bcomplet(?:ing|ed)?|\bleav(?:ing|e)|\bgraduat(?:ing|ed|e) from|\bstudying at|\bstudy at|\bi'm an?|\bi am an?|\bis an?|\bfor an?|\bfinished)\s+(?:the\s+|a\s+|an\s+|my\s+)?$"
 )
@@ -76,15 +107,29 @@ _FROM_AFTER_EN = re.compile(r"^\s*(?:students?|graduates?|pupils?|diploma holder
 _TO_BEFORE_EN = re.compile(
     r"(?:\bto|\binto|\bget|\bearn|\bobtain|\bpursue|\bstudy for|\breach|\bdo|\bapply (?:to|for)|\benter|\bgo to|\bget into|\bbecome|\bstill get|\bget an?|\bearn an?)\s+(?:a\s+|an\s+|the\s+)?$"
 )
+# "没考上X" / "didn't get into X" (failed) and "不想读X" / "instead of X" (declined): X is a stage the
+# learner will not be in, never where they start
 _FAIL_ZH = re.compile(
-    r"没考上|没有考上|考不上|没考进|考不进|没能考上|上不了|进不了|落榜|失利|没考好|考砸|分数不够|没被录取|没录取|"
-    r"不读|不上|不想读|不想上|不去读|不去上"
+    r"没考上|没有考上|考不上|没考进|考不进|没能考上|没能进|上不了|进不了|落榜|失利|没考好|考砸|分数不够|"
+    r"没被录取|没录取|未被录取|未考上|没进"
+)
+_DECLINE_ZH = re.compile(
+    r"不想读|不想上|不想去|不愿意读|不愿意上|不愿读|不愿上|不打算读|不打算上|不去读|不去上|不读|不上|"
+    r"不选|没选|放弃"
 )
 _FAIL_EN = re.compile(
-    r"\b(?:fail(?:s|ed)?|didn't get into|did not get into|not admitted|couldn't get into|can't get into|"
-    r"did not pass|didn't pass|missed|doesn't go to|does not go to|don't go to|won't go to|not going to|"
-    r"doesn't want to go to|without going to|instead of)\b"
+    r"\b(?:fail(?:s|ed)?|didn't get into|did not get into|not admitted|wasn't admitted|was not admitted|"
+    r"couldn't get into|could not get into|can't get into|cannot get into|didn't make it into|"
+    r"did not pass|didn't pass|missed|rejected by)\b"
 )
+_DECLINE_EN = re.compile(
+    r"\b(?:doesn't go to|does not go to|don't go to|won't go to|not going to|doesn't want to go to|"
+    r"does not want to go to|don't want to go to|do not want to go to|didn't want to go to|"
+    r"without going to|instead of|rather than|chose not to go to|decided against)\b"
+)
+# what may stand between the cue and the stage it negates ("没考上理想的普高", "didn't get into a")
+_GAP_MAX = {"zh": 6, "en": 24}
+_CLAUSE_END = re.compile(r"[,，。.;；!！?？、:：]")
 _SELF_ZH = re.compile(r"我|孩子|儿子|女儿|闺女|小孩|本人|俺")
 _SELF_EN = re.compile(r"\b(?:i|i'm|im|my|me|he|she|son|daughter|child|kid)\b")
 _LIKE_ZH = (
@@ -108,6 +153,166 @@ _LIKE_EN = re.compile(
 )
 
 
+# Province-level divisions and large cities, to notice a place the graph has no rules for (and say
+# so, instead of answering with another region's rules). Plain geography, not policy: a city names
+# the province it is in, so that province's sourced rules (when the graph has them) can be offered.
+# (zh, en, slug, slug of the province a city is in)
+PLACES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("北京", "beijing", "beijing", None),
+    ("天津", "tianjin", "tianjin", None),
+    ("河北", "hebei", "hebei", None),
+    ("山西", "shanxi", "shanxi", None),
+    ("内蒙古", "inner mongolia", "inner-mongolia", None),
+    ("辽宁", "liaoning", "liaoning", None),
+    ("吉林", "jilin", "jilin", None),
+    ("黑龙江", "heilongjiang", "heilongjiang", None),
+    ("上海", "shanghai", "shanghai", None),
+    ("江苏", "jiangsu", "jiangsu", None),
+    ("浙江", "zhejiang", "zhejiang", None),
+    ("安徽", "anhui", "anhui", None),
+    ("福建", "fujian", "fujian", None),
+    ("江西", "jiangxi", "jiangxi", None),
+    ("山东", "shandong", "shandong", None),
+    ("河南", "henan", "henan", None),
+    ("湖北", "hubei", "hubei", None),
+    ("湖南", "hunan", "hunan", None),
+    ("广东", "guangdong", "guangdong", None),
+    ("广西", "guangxi", "guangxi", None),
+    ("海南", "hainan", "hainan", None),
+    ("重庆", "chongqing", "chongqing", None),
+    ("四川", "sichuan", "sichuan", None),
+    ("贵州", "guizhou", "guizhou", None),
+    ("云南", "yunnan", "yunnan", None),
+    ("西藏", "tibet", "tibet", None),
+    ("陕西", "shaanxi", "shaanxi", None),
+    ("甘肃", "gansu", "gansu", None),
+    ("青海", "qinghai", "qinghai", None),
+    ("宁夏", "ningxia", "ningxia", None),
+    ("新疆", "xinjiang", "xinjiang", None),
+    ("香港", "hong kong", "hong-kong", None),
+    ("澳门", "macao", "macao", None),
+    ("台湾", "taiwan", "taiwan", None),
+    ("深圳", "shenzhen", "shenzhen", "guangdong"),
+    ("广州", "guangzhou", "guangzhou", "guangdong"),
+    ("东莞", "dongguan", "dongguan", "guangdong"),
+    ("佛山", "foshan", "foshan", "guangdong"),
+    ("杭州", "hangzhou", "hangzhou", "zhejiang"),
+    ("宁波", "ningbo", "ningbo", "zhejiang"),
+    ("温州", "wenzhou", "wenzhou", "zhejiang"),
+    ("南京", "nanjing", "nanjing", "jiangsu"),
+    ("苏州", "suzhou", "suzhou", "jiangsu"),
+    ("无锡", "wuxi", "wuxi", "jiangsu"),
+    ("常州", "changzhou", "changzhou", "jiangsu"),
+    ("武汉", "wuhan", "wuhan", "hubei"),
+    ("济南", "jinan", "jinan", "shandong"),
+    ("青岛", "qingdao", "qingdao", "shandong"),
+    ("潍坊", "weifang", "weifang", "shandong"),
+    ("烟台", "yantai", "yantai", "shandong"),
+    ("德州", "dezhou", "dezhou", "shandong"),
+    ("成都", "chengdu", "chengdu", "sichuan"),
+    ("绵阳", "mianyang", "mianyang", "sichuan"),
+    ("西安", "xi'an", "xian", "shaanxi"),
+    ("郑州", "zhengzhou", "zhengzhou", "henan"),
+    ("长沙", "changsha", "changsha", "hunan"),
+    ("合肥", "hefei", "hefei", "anhui"),
+    ("福州", "fuzhou", "fuzhou", "fujian"),
+    ("厦门", "xiamen", "xiamen", "fujian"),
+    ("南昌", "nanchang", "nanchang", "jiangxi"),
+    ("沈阳", "shenyang", "shenyang", "liaoning"),
+    ("大连", "dalian", "dalian", "liaoning"),
+    ("哈尔滨", "harbin", "harbin", "heilongjiang"),
+    ("长春", "changchun", "changchun", "jilin"),
+    ("石家庄", "shijiazhuang", "shijiazhuang", "hebei"),
+    ("太原", "taiyuan", "taiyuan", "shanxi"),
+    ("南宁", "nanning", "nanning", "guangxi"),
+    ("昆明", "kunming", "kunming", "yunnan"),
+    ("贵阳", "guiyang", "guiyang", "guizhou"),
+    ("兰州", "lanzhou", "lanzhou", "gansu"),
+    ("西宁", "xining", "xining", "qinghai"),
+    ("银川", "yinchuan", "yinchuan", "ningxia"),
+    ("乌鲁木齐", "urumqi", "urumqi", "xinjiang"),
+    ("拉萨", "lhasa", "lhasa", "tibet"),
+    ("海口", "haikou", "haikou", "hainan"),
+    ("呼和浩特", "hohhot", "hohhot", "inner-mongolia"),
+)
+_PLACE_BY_NAME = {p[0]: p for p in PLACES} | {p[1]: p for p in PLACES}
+_PLACE_RX = re.compile(
+    "|".join(
+        sorted((re.escape(p[0]) for p in PLACES), key=len, reverse=True)
+        + [r"\b" + re.escape(p[1]) + r"\b" for p in sorted(PLACES, key=lambda p: -len(p[1]))]
+    )
+)
+# a place name that begins a school's name ("深圳职业技术大学", "北京大学", "Shenzhen Polytechnic")
+_SCHOOL_AFTER_PLACE = re.compile(
+    r"^(?:(?:(?![的和与或在是有能想读考上去哪什怎])[\u4e00-\u9fff]){0,6}?"
+    r"(?:大学|学院|职业技术|职业学校|中学|高级中学|技师学院|技工学校|职校|一中|二中)|"
+    r"\s*(?:[a-z]+\s+){0,3}(?:university|polytechnic|college|institute|academy|high school))"
+)
+
+# Things the graph does not hold at all: said plainly, never answered with something near.
+UNCOVERED: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    # admission scores, cut-off lines and ranks of schools, programmes or exams
+    "admission_score": (
+        re.compile(
+            r"分数线|录取分|录取线|投档线|提档线|控制线|批次线|最低分|最低录取|分数要求|多少分|几分|考多少分|"
+            r"位次|要多少分"
+        ),
+        re.compile(
+            r"\bcut-?offs?\b|\badmission scores?\b|\bentry scores?\b|\bminimum scores?\b|"
+            r"\bpassing scores?\b|\bwhat scores?\b|\bhow many points\b|\bscore (?:do|does|would|will) \w+ need"
+        ),
+    ),
+    # rankings of schools or programmes
+    "ranking": (
+        re.compile(
+            r"排名|排行|哪所.{0,8}(?:最好|好一些|好点|更好)|最好的(?:学校|大学|中职|高职|职校|技校|专业|院校)|"
+            r"名校"
+        ),
+        re.compile(
+            r"\brank(?:ing|ings|ed)?\b|"
+            r"\b(?:best|top(?: \d+)?) (?:[a-z'-]+ ){0,2}(?:schools?|colleges?|universit(?:y|ies)|"
+            r"polytechnics?)\b"
+        ),
+    ),
+    # tuition and fees of schools
+    "tuition": (
+        re.compile(r"学费|收费|住宿费|多少钱|花多少钱|费用"),
+        re.compile(r"\btuition\b|\bfees?\b|\bhow much does (?:it|this|that) cost\b|\bcosts? of\b"),
+    ),
+}
+
+
+def uncovered_topics(text: str) -> list[str]:
+    """The kinds of data a question asks for that the graph does not hold (in a fixed order)."""
+    out = []
+    for name, (zh, en) in UNCOVERED.items():
+        t = text.replace("学分", "") if name == "admission_score" else text
+        if zh.search(t) or en.search(t):
+            out.append(name)
+    return out
+
+
+def _places(kn: Knowledge, u: Understanding) -> None:
+    """Places named that the graph has no region for (and whether one begins a school's name)."""
+    region_spans = [
+        (m.start, m.end) for m in u.mentions if m.kinds and m.kinds[0] == "Region" and m.start >= 0
+    ]
+    for m in _PLACE_RX.finditer(u.text):
+        if any(s < m.end() and m.start() < e for s, e in region_spans):
+            continue
+        zh, en, slug, within = _PLACE_BY_NAME[m.group(0)]
+        if _SCHOOL_AFTER_PLACE.match(u.text[m.end() :]):
+            u.school_named = True
+            continue
+        if RTD + "region-" + slug in kn.entities:
+            continue  # the graph knows it (and linking found it, or will through an alias)
+        parent = RTD + "region-" + within if within else None
+        place = {"zh": zh, "en": en.title() if en != "xi'an" else "Xi'an", "slug": slug}
+        place["within"] = parent if parent and parent in kn.entities else None
+        if all(p["slug"] != slug for p in u.unknown_places):
+            u.unknown_places.append(place)
+
+
 def programme_level(kn: Knowledge, prog: str) -> str | None:
     lvl = kn.programme_level(prog)
     if lvl:
@@ -128,7 +333,8 @@ class Understanding:
     mentions: list[Mention]
     by_kind: dict[str, list[str]] = field(default_factory=dict)
     programme_groups: list[list[str]] = field(default_factory=list)  # one list per mention
-    stages: list[tuple[str, str | None, int]] = field(default_factory=list)  # (iri, role, position)
+    # (iri, role, position); role: "from", "to", None, or "missed" (没考上 / didn't get into)
+    stages: list[tuple[str, str | None, int]] = field(default_factory=list)
     from_stage: str | None = None
     to_stage: str | None = None
     self_statement: bool = False
@@ -136,6 +342,14 @@ class Understanding:
     goes_up: bool = False  # from and to at different levels: a question about going up
     same_level: bool = False  # two stages at one level (普高 / 中职): a transfer or a comparison
     missed: str | None = None  # a stage the learner did not get into ("中考没考上普高")
+    # "failed" (没考上 / didn't get into) or "declined" (不想读 / instead of)
+    missed_kind: str = "failed"
+    # leave the missed stage out of the routes (the learner starts before it, not beside it)
+    missed_avoid: bool = True
+    # places named that the graph has no region for: [{"zh", "en", "slug", "within": region IRI|None}]
+    unknown_places: list[dict] = field(default_factory=list)
+    school_named: bool = False  # a specific school is named ("深圳职业技术大学")
+    uncovered: list[str] = field(default_factory=list)  # data asked that the graph does not hold
 
     def first(self, *kinds: str) -> str | None:
         for m in self.mentions:
@@ -192,6 +406,17 @@ def _role(text: str, m: Mention) -> str | None:
         if any(b.endswith(w) for w in _FROM_BEFORE_ZH):
             return "from"
         if any(b.endswith(w) for w in _TO_BEFORE_ZH):
+            # "我在山东读中职", "我读中职": where the learner studies now, unless it is a wish
+            clause = re.split(r"[,，。.;；!！?？]", b)[-1]
+            now = re.search(r"在|正|目前|现在|已经", clause) or re.fullmatch(
+                r"(?:我|本人)(?:读|上|念|学)", clause
+            )
+            if now and b.endswith(_STUDY_VERBS_ZH) and not any(w in clause[:-1] for w in _MODAL_ZH):
+                return "from"
+            return "to"
+        # a name that carries its verb ("读本科", "上大学") after a modal ("我还能读本科吗",
+        # "想读中专"): where the learner wants to go, not where they are
+        if m.surface.startswith(_TO_BEFORE_ZH) and b.endswith(_MODAL_ZH):
             return "to"
         return None
     before_en = text[max(0, m.start - 40) : m.start]
@@ -232,24 +457,55 @@ def understand(
         re.match(r"^(?:我是|我在|我现在|我今年|i am|i'm|my (?:son|daughter|child|kid))", text)
     )
     u.likes = any(w in text for w in _LIKE_ZH) or bool(_LIKE_EN.search(text))
-    fail = _FAIL_ZH.search(text) if lang == "zh" else _FAIL_EN.search(text)
-    if fail:
-        _missed(kn, u, fail.start())
+    cue = _negation_cue(text)
+    if cue:
+        _missed(kn, u, *cue)
+    _places(kn, u)
+    u.uncovered = uncovered_topics(text)
     return u
 
 
-def _missed(kn: Knowledge, u: Understanding, at: int) -> None:
-    """ "没考上普高" / "failed the zhongkao": the stage missed, and where the learner stands."""
+def _negation_cue(text: str) -> tuple[int, int, str] | None:
+    """The first "没考上" / "不想读" / "didn't get into" / "instead of" in a text: (start, end, kind)."""
+    found = []
+    for rx, kind in (
+        (_FAIL_ZH, "failed"),
+        (_FAIL_EN, "failed"),
+        (_DECLINE_ZH, "declined"),
+        (_DECLINE_EN, "declined"),
+    ):
+        m = rx.search(text)
+        if m:
+            found.append((m.start(), m.end(), kind))
+    return min(found) if found else None
+
+
+def _missed(kn: Knowledge, u: Understanding, at: int, end: int, kind: str) -> None:
+    """ "没考上普高" / "failed the zhongkao" / "不想读普高": the stage missed (never the start), and
+    where the learner stands: a stage named as the alternative ("…，读中职以后还能上本科吗" → 中职),
+    else a lower stage named before it ("中职毕业没考上本科" → 中职), else the stage its entry routes
+    start from (普高 ← 初中); a higher stage named is the goal."""
+    spans = {m.start: m.end for m in u.mentions}
+    gap_max = _GAP_MAX.get(u.lang, 6)
     target = None
-    stage_mentions = [(s, p) for s, _r, p in u.stages]
-    after = [s for s, p in stage_mentions if p >= at]
+    for stage, _r, pos in sorted(u.stages, key=lambda x: x[2]):
+        if pos < at:
+            continue  # named before the cue
+        gap = u.text[end:pos]
+        if len(gap) <= gap_max and not _CLAUSE_END.search(gap):
+            target = stage
+        break
+    if target is None:
+        # "普高没考上": the stage right before the cue
+        for stage, _r, pos in u.stages:
+            gap = u.text[spans.get(pos, pos) : at]
+            if pos < at and len(gap) <= 2 and not _CLAUSE_END.search(gap):
+                target = stage
     exam = None
     for m in u.mentions:
         if m.kinds and m.kinds[0] == "Mechanism":
             exam = m.iris[0]
-    if after:
-        target = after[0]
-    elif exam:
+    if target is None and exam and kind == "failed":
         tos = [kn.first_iri(r, "rt:to") for r in kn.routes_by_mech.get(exam, [])]
         tos = [t for t in tos if t]
         if tos:
@@ -267,13 +523,37 @@ def _missed(kn: Knowledge, u: Understanding, at: int) -> None:
             f = kn.first_iri(r, "rt:from")
             if f and f not in sources:
                 sources.append(f)
-    if not sources:
-        return
     sources.sort(key=lambda s: (_level(kn, s), kn.literal(s, "rt:track") != "general"))
+    missed_family = {target} | set(kn.children.get(target, []))
+    rest = [(s, r, p) for s, r, p in u.stages if s not in missed_family]
+    lvl = _level(kn, target)
+    goals = [x for x in rest if _level(kn, x[0]) > lvl]
+    # the alternative: a stage at the missed one's level, or a lower one named after the cue
+    alts = [x for x in rest if _level(kn, x[0]) == lvl or (_level(kn, x[0]) < lvl and x[2] > at)]
+    came_from = [x for x in rest if _level(kn, x[0]) < lvl and x[2] < at]
+    frm = None
+    avoid = True
+    if alts and (goals or alts[0][1] != "to"):
+        # "读中职以后还能上本科吗" / "现在在读中职": the learner starts from the alternative
+        frm, avoid = alts[0][0], False
+    elif came_from:
+        frm = max(came_from, key=lambda x: _level(kn, x[0]))[0]
+    elif sources:
+        frm = sources[0]
+    if frm is None:
+        return
+    to = max(goals, key=lambda x: (_level(kn, x[0]), x[2]))[0] if goals else None
+    if to and _level(kn, to) <= _level(kn, frm):
+        to = None
+    # the missed stage is nobody's stage: not a start, not something to remember as the learner's
+    u.stages = [(s, "missed" if s in missed_family else r, p) for s, r, p in u.stages]
     u.missed = target
-    u.from_stage = sources[0]
-    u.to_stage = None
-    u.goes_up = u.same_level = False
+    u.missed_kind = kind
+    u.missed_avoid = avoid
+    u.from_stage = frm
+    u.to_stage = to
+    u.goes_up = bool(to)
+    u.same_level = False
 
 
 def _level(kn: Knowledge, stage: str) -> float:

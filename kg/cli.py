@@ -241,12 +241,14 @@ def _print_paths(body: dict[str, Any], lang: str) -> None:
         f"{src['label']} → {dst['label']}: {len(paths)} " + ("条路径" if lang == "zh" else "paths")
     )
     for number, path in enumerate(paths, 1):
-        total = path["total_years"]
         steps = path["steps"]
-        unknown = " (+?)" if path.get("years_unknown_steps") else ""
-        print(
-            f"\n{number}. {total}{years}{unknown}, {len(steps)} step{'s' if len(steps) != 1 else ''}"
-        )
+        if path["total_years"] is not None:
+            length = f"{path['total_years']}{years}"
+        elif path.get("known_years"):  # a floor, not a total: some steps' years are unknown
+            length = f"≥{path['known_years']}{years} (+?)"
+        else:
+            length = f"?{years}"
+        print(f"\n{number}. {length}, {len(steps)} step{'s' if len(steps) != 1 else ''}")
         for step in steps:
             mech = step["mechanism"]["label"] if step["mechanism"] else step["via"]["label"]
             y = "?" if step["years"] is None else step["years"]

@@ -4,6 +4,15 @@ The route table (the ``routes`` named query) is small, so it is loaded once per 
 in Python (depth-first, up to ``max_steps`` routes, never visiting a place twice). A place is a
 stage or a programme; reaching a concrete stage whose ``skos:broader`` is the target counts
 (本科 = vocational or general bachelor's), and a programme stands for its stage (``rt:level``).
+
+A path is something one learner can follow, so it stays in one place: a step that holds only in a
+region (Shanghai's 贯通 routes, Shandong's transfer rules) combines with national steps and with
+steps of that same region, a region inside it or a region it is inside (成都 with 四川), never with
+another region's step (a Shanghai-only step then a Shandong-only step is not a path).
+
+Years: ``total_years`` is the sum of the steps' years when every step's years are known, and None
+(unknown) otherwise; ``years_unknown_steps`` counts the steps without years and ``known_years`` is
+the sum over the others (a lower bound, never a total).
 """
 
 from __future__ import annotations
@@ -129,6 +138,30 @@ class RouteTable:
             if "url" in row and entry["url"] is None:
                 entry["url"] = str(row["url"])
 
+        # region containment (rt:partOf), for keeping a path within one region
+        self.region_up: dict[str, set[str]] = {}
+        part_of: dict[str, set[str]] = {}
+        todo = sorted({r for e in self.edges for r in e.regions})
+        while todo:
+            region = todo.pop()
+            if region in part_of:
+                continue
+            part_of[region] = {
+                str(row["o"])
+                for row in graph.query("entity-properties", entity=URIRef(region))
+                if str(row["p"]) == RT_NS + "partOf"
+            }
+            todo.extend(part_of[region])
+        for region in part_of:
+            seen: set[str] = set()
+            stack = [region]
+            while stack:
+                for up in part_of.get(stack.pop(), ()):
+                    if up not in seen:
+                        seen.add(up)
+                        stack.append(up)
+            self.region_up[region] = seen
+
         # narrower closure: stage -> itself and every stage below it
         self.narrower: dict[str, set[str]] = defaultdict(set)
         for stage in self.stages | set(self.broader):
@@ -175,6 +208,31 @@ def _region_ok(edge: Edge, allowed: set[str] | None) -> bool:
     if allowed is None or not edge.regions:
         return True
     return any(r in allowed for r in edge.regions)
+
+
+def _local_regions(edge: Edge) -> frozenset[str]:
+    """The non-national regions a step is limited to (empty: national or unregioned)."""
+    return frozenset(r for r in edge.regions if r != _NATIONAL)
+
+
+def _narrow(
+    table: RouteTable, place: frozenset[str] | None, edge: Edge
+) -> frozenset[str] | None | bool:
+    """Where a chain can still be followed after adding edge: None (anywhere), a set of regions,
+    or False when the step holds only in regions that do not meet the chain's (another region)."""
+    local = _local_regions(edge)
+    if not local:
+        return place
+    if place is None:
+        return local
+    out = set()
+    for a in place:
+        for b in local:
+            if a == b or b in table.region_up.get(a, ()):
+                out.add(a)  # b contains a: the chain stays in a
+            elif a in table.region_up.get(b, ()):
+                out.add(b)  # a contains b: the chain narrows to b
+    return frozenset(out) if out else False
 
 
 def _region_scope(graph: KnowledgeGraph, region: str | None) -> set[str] | None:
@@ -246,29 +304,35 @@ def find_paths(
     max_paths: int = MAX_PATHS,
 ) -> list[dict[str, Any]]:
     """Every simple chain of at most max_steps routes from a place to another, sorted by total
-    years then number of steps (paths with a step of unknown length last). ``region`` keeps
-    only national routes and those of that region or a region it is part of (rt:partOf)."""
+    years then number of steps (paths with a step of unknown length last, their ``total_years``
+    None). A chain never mixes steps of two different regions. ``region`` keeps only national
+    routes and those of that region or a region it is part of (rt:partOf)."""
     table = _table(graph)
     starts = sorted(_expand(graph, table, str(from_iri)))
     goals = _expand(graph, table, str(to_iri))
     allowed = _region_scope(graph, region)
     found: list[list[Edge]] = []
 
-    def walk(place: str, chain: list[Edge], visited: set[str]) -> None:
+    def walk(
+        place: str, chain: list[Edge], visited: set[str], where: frozenset[str] | None
+    ) -> None:
         if len(found) >= max_paths:
             return
         for edge in table.outgoing.get(place, ()):
             if edge.target in visited or not _region_ok(edge, allowed):
                 continue
+            narrowed = _narrow(table, where, edge)
+            if narrowed is False:
+                continue  # a step of another region: no one learner follows both
             if edge.target in goals:
                 found.append([*chain, edge])
             elif len(chain) + 1 < max_steps:
-                walk(edge.target, [*chain, edge], visited | {edge.target})
+                walk(edge.target, [*chain, edge], visited | {edge.target}, narrowed)
 
     for start in starts:
         if start in goals:
             continue
-        walk(start, [], {start} | set(starts))
+        walk(start, [], {start} | set(starts), None)
 
     paths = []
     seen: set[tuple[str, ...]] = set()
@@ -278,19 +342,21 @@ def find_paths(
             continue
         seen.add(key)
         known = [e.years for e in chain if e.years is not None]
+        unknown = len(chain) - len(known)
         path: dict[str, Any] = {
             "steps": [_step(graph, table, e, lang) for e in chain],
-            "total_years": _number(sum(known, Decimal(0))),
+            # a total only when every step's length is known: a partial sum is not a total
+            "total_years": None if unknown else _number(sum(known, Decimal(0))),
         }
-        unknown = len(chain) - len(known)
         if unknown:
             path["years_unknown_steps"] = unknown
+            path["known_years"] = _number(sum(known, Decimal(0)))
         paths.append(path)
     # complete paths first (a path with a step of unknown length cannot be compared on years)
     paths.sort(
         key=lambda p: (
             p.get("years_unknown_steps", 0) > 0,
-            p["total_years"],
+            p["total_years"] if p["total_years"] is not None else p["known_years"],
             len(p["steps"]),
             [s["via"]["iri"] for s in p["steps"]],
         )

@@ -60,6 +60,9 @@ def test_paths_text_lists_the_main_routes(capsys):
     assert out.startswith("中等职业教育 → 本科")
     for word in ("职教高考", "3+4", "3+2", "专升本"):
         assert word in out, word
+    # a path with a step of unknown length shows a floor or "?", never "None" or a false total
+    assert "None" not in out
+    assert "≥" in out or "?年" in out
 
 
 def test_paths_json_has_the_api_shape(capsys):
