@@ -29,24 +29,18 @@ from web_support import make_app  # noqa: E402
 
 
 def real_app(**config: Any):
-    """The real app on the shared graph and advisor, limits and private logging installed.
-
-    ``install_limits``/``install_logging`` are idempotent: once create_app calls them these calls
-    do nothing. Until then the app's older in-process limiter is switched off here so that only
-    web/limits.py counts.
-    """
+    """The real app on the shared graph and advisor (create_app installs the limits, the private
+    logging and the 503 handler itself; ``install_mine`` checks that they are there)."""
     return install_mine(make_app(**config))
 
 
 def install_mine(app):
-    """Limits, private logging and the 503 handler on an app (each a no-op when already there)."""
+    """Limits, private logging and the 503 handler on an app: each a no-op when already there,
+    which it is for every app that create_app built."""
     from web.faults import install_fault_handlers
     from web.limits import install_limits
     from web.logging_setup import install_logging
 
-    old = app.extensions.get("rongtong_limiter")
-    if old is not None and hasattr(old, "limits"):
-        old.limits = {}
     install_limits(app)
     install_logging(app)
     install_fault_handlers(app)

@@ -5,7 +5,9 @@
   by default; behind proxies (proxy_hops) the forwarded address counts and cannot be spoofed.
 - 413 in the error shape above max_request_bytes, declared or chunked.
 - Logs: no message text, no query string of /api/chat or /api/search, no full client address by
-  default; with log_messages the text is redacted (digits -> #, e-mails, controls, cut at 80).
+  default (the app's log and gunicorn's access log as ``rongtong serve`` configures it); with
+  log_messages the text is redacted (digits -> #, e-mails, controls, cut at 80).
+- create_app installs all of this itself (web/app.py).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import io
 import json
 import logging
 from datetime import timedelta
+from urllib.parse import quote
 
-from reliability_support import assert_error_shape, real_app
+import pytest
+from reliability_support import ServeProcess, assert_error_shape, http, post_json, real_app
+from web_support import make_app
 
 from web.logging_setup import (
     PrivateAccessFilter,
@@ -28,6 +33,20 @@ from web.logging_setup import (
 CLIENT = {"REMOTE_ADDR": "203.0.113.7"}
 OTHER = {"REMOTE_ADDR": "198.51.100.9"}
 SECRET = "我叫李小明，电话13812345678，身份证110101200801011234，邮箱li.xm@example.com"
+DISTINCT = (
+    "Quokka-Marmalade 我家孩子王小虎 4417 想读护理"  # a message no log line could hold by chance
+)
+DISTINCT_PARTS = ("Quokka", "Marmalade", "王小虎", "4417", "想读护理")
+
+
+def test_create_app_installs_limits_private_logging_and_fault_handlers():
+    app = make_app()
+    for ext in ("rongtong_limits", "rongtong_logging", "rongtong_faults", "rongtong_reloader"):
+        assert ext in app.extensions, ext
+    assert "rongtong_limiter" not in app.extensions  # the old in-app limiter is gone
+    assert app.config["LOG_MESSAGES"] is False  # the default of the setting log_messages
+    assert app.config["RATE_LIMIT_EXEMPT"] == "127.0.0.0/8,::1"
+    assert app.config["PROXY_HOPS"] == 0
 
 
 def _app(**config):
@@ -129,7 +148,10 @@ def test_redaction_helpers():
     assert strip_private_query("GET /api/search?q=%E5%AD%A9%E5%AD%90 HTTP/1.1") == (
         "GET /api/search?… HTTP/1.1"
     )
-    assert strip_private_query("GET /api/pathways?from=a HTTP/1.1").endswith("from=a HTTP/1.1")
+    assert strip_private_query("GET /api/pathways?from=%E5%AD%A9&to=x HTTP/1.1") == (
+        "GET /api/pathways?… HTTP/1.1"
+    )
+    assert strip_private_query("GET /sparql?query=ASK HTTP/1.1").endswith("query=ASK HTTP/1.1")
     assert anonymise_ip("203.0.113.57") == "203.0.113.0"
     assert anonymise_ip("2001:db8:1:2::5") == "2001:db8:1::"
 
@@ -150,11 +172,36 @@ def test_no_message_text_in_logs_by_default(caplog):
         assert secret not in logs, secret
 
 
+def test_default_settings_log_no_message_text(caplog, monkeypatch):
+    """With the settings' defaults (no override, no RONGTONG_LOG_MESSAGES) a chat turn leaves
+    one line with its length in the app's log, and nothing of what was typed."""
+    monkeypatch.delenv("RONGTONG_LOG_MESSAGES", raising=False)
+    c = make_app(RATELIMIT_ENABLED=False).test_client()
+    with caplog.at_level(logging.DEBUG):
+        assert c.post("/api/chat", json={"message": DISTINCT}).status_code == 200
+        assert c.get("/api/search", query_string={"q": DISTINCT}).status_code == 200
+        c.get("/api/chat", query_string={"message": DISTINCT})  # 405, but still a request
+    logs = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
+    assert f"chat status=200 len={len(DISTINCT)}" in logs
+    for part in DISTINCT_PARTS:
+        assert part not in logs, part
+
+
 def test_log_messages_setting_logs_redacted_text(caplog):
     logs = _chat_logs(caplog, LOG_MESSAGES=True)
     assert "text=" in logs and "我叫李小明" in logs
     assert "13812345678" not in logs and "###########" in logs
     assert "example.com" not in logs
+
+
+def test_log_messages_on_logs_the_distinct_message_redacted(caplog):
+    c = make_app(RATELIMIT_ENABLED=False, LOG_MESSAGES=True).test_client()
+    with caplog.at_level(logging.INFO, logger="rongtong.chat"):
+        assert c.post("/api/chat", json={"message": DISTINCT}).status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "rongtong.chat"]
+    assert len(lines) == 1, lines
+    assert "text='Quokka-Marmalade 我家孩子王小虎 #### 想读护理'" in lines[0]
+    assert "4417" not in lines[0]
 
 
 def test_access_logs_drop_private_query_strings_and_shorten_addresses():
@@ -191,3 +238,85 @@ def test_access_logs_drop_private_query_strings_and_shorten_addresses():
     text = json.dumps({k: v for k, v in atoms.items() if isinstance(v, str)}, ensure_ascii=False)
     assert "secret" not in text and "203.0.113.77" not in text and '203.0.113.8"' not in text
     assert atoms["h"] == "203.0.113.0" and atoms["r"] == "GET /api/search?… HTTP/1.1"
+
+
+# ----------------------------------------------------------------------------- gunicorn
+
+
+def _gunicorn_logger(access_log: bool = True):
+    """gunicorn's logger exactly as ``rongtong serve`` configures it (web/serve.py)."""
+    from gunicorn.config import Config
+
+    from kg.settings import Settings
+    from web.serve import _gunicorn_options
+
+    cfg = Config()
+    for key, value in _gunicorn_options(Settings(env={}), 1, access_log).items():
+        if key in cfg.settings and value is not None:
+            cfg.set(key, value)
+    return cfg, cfg.logger_class(cfg)
+
+
+def test_serve_configures_the_private_gunicorn_logger():
+    cfg, logger = _gunicorn_logger()
+    assert isinstance(logger, PrivateGunicornLogger)
+    if "control_socket_disable" in cfg.settings:  # gunicorn >= 25.1
+        assert cfg.control_socket_disable is True
+
+
+def test_gunicorn_access_log_format_holds_no_message_text(caplog):
+    """gunicorn's default access-log format (request line, Referer, …) through the logger that
+    ``rongtong serve --access-log`` uses: what a user typed never reaches the line."""
+    cfg, logger = _gunicorn_logger()
+    text = quote(DISTINCT)
+
+    class Resp:
+        status = "200 OK"
+        sent = 120
+        headers = [("Content-Type", "application/json")]
+
+    class Req:
+        headers = [("REFERER", f"http://127.0.0.1:8000/api/search?q={text}")]
+
+    requests = [
+        ("POST", "/api/chat", ""),
+        ("POST", "/api/chat", f"message={text}"),  # a client putting the message in the URL
+        ("GET", "/api/search", f"q={text}&lang=zh"),
+    ]
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        for method, path, query in requests:
+            environ = {
+                "REQUEST_METHOD": method,
+                "RAW_URI": path + (f"?{query}" if query else ""),
+                "PATH_INFO": path,
+                "QUERY_STRING": query,
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "203.0.113.77",
+                "HTTP_REFERER": Req.headers[0][1],
+                "HTTP_USER_AGENT": "test",
+            }
+            logger.access(Resp(), Req(), environ, timedelta(seconds=0.02))
+    lines = [r.getMessage() for r in caplog.records if r.name == "gunicorn.access"]
+    assert len(lines) == 3, lines
+    assert any('"POST /api/chat?… HTTP/1.1"' in line for line in lines)
+    joined = "\n".join(lines)
+    for part in (text, *DISTINCT_PARTS, "203.0.113.77"):
+        assert part not in joined, part
+
+
+@pytest.mark.slow
+def test_rongtong_serve_logs_no_message_text():
+    """End to end: ``rongtong serve --access-log`` (gunicorn) with the default settings; a chat
+    turn and a search with a distinctive text; neither the access log nor the app's log holds it."""
+    env = {"RONGTONG_LOG_MESSAGES": "", "RONGTONG_RELOAD_WATCH": "false"}
+    with ServeProcess("--access-log", "--workers", "1", "--encoder", "hash", env=env) as srv:
+        status, body, _, _ = post_json(srv.url + "/api/chat", {"message": DISTINCT})
+        assert status == 200, body[:300]
+        assert http("GET", f"{srv.url}/api/search?q={quote(DISTINCT)}")[0] == 200
+        http("GET", f"{srv.url}/api/chat?message={quote(DISTINCT)}")  # 405, logged anyway
+        srv.stop()
+        log = srv.tail(200_000)
+    assert "POST /api/chat HTTP/1.1" in log and "/api/search?… HTTP/1.1" in log, log[-2000:]
+    assert f"chat status=200 len={len(DISTINCT)}" in log, log[-2000:]
+    for part in (quote(DISTINCT), *DISTINCT_PARTS):
+        assert part not in log, part

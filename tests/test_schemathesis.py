@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from reliability_support import real_app
@@ -34,10 +33,6 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", real_app(RATELIMIT_ENAB
         HealthCheck.filter_too_much,
         HealthCheck.function_scoped_fixture,
     ],
-)
-@pytest.mark.xfail(
-    reason="2 of 5 operations still get responses that disagree with /openapi.json; open defect (issue 7 note)",
-    strict=False,
 )
 def test_api_conforms_to_openapi(case):
     case.call_and_validate()

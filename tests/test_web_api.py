@@ -91,6 +91,9 @@ def test_unknown_or_malformed_session_starts_a_new_one(client, session_id):
         ({"message": "职" * 2001}, "message_too_long"),
         ({"message": "hi", "lang": "fr"}, "bad_lang"),
         ({"message": "hi", "lang": 3}, "bad_lang"),
+        ({"message": "hi", "lang": "ZH"}, "bad_lang"),  # exactly zh or en, as /openapi.json says
+        ({"message": "hi", "lang": " en "}, "bad_lang"),
+        ({"message": "hi", "lang": ""}, "bad_lang"),
         ({"message": "hi", "session_id": 12}, "invalid_session_id"),
         ([1, 2], "invalid_body"),
         ("just a string", "invalid_body"),
@@ -100,6 +103,18 @@ def test_unknown_or_malformed_session_starts_a_new_one(client, session_id):
 def test_chat_bad_input_is_400(client, body, code):
     resp = client.post("/api/chat", data=json.dumps(body), content_type="application/json")
     assert error_of(resp, 400)["code"] == code
+
+
+def test_chat_json_that_python_cannot_read_is_400_not_500(client):
+    for raw in (
+        '{"message": "hi", "n": 1' + "0" * 5000 + "}",
+        "[" * 100_000,
+        '{"message": "\\ud800"}',
+    ):
+        resp = client.post("/api/chat", data=raw, content_type="application/json")
+        assert resp.status_code in (200, 400), (raw[:40], resp.status_code)
+        if resp.status_code == 400:
+            assert error_of(resp, 400)["code"] == "invalid_json"
 
 
 def test_chat_too_long_is_a_setting():
@@ -179,11 +194,33 @@ def test_search_k_and_lang(client):
         ("q=x&k=abc", "bad_parameter"),
         ("q=x&k=100000", "bad_parameter"),
         ("q=x&lang=de", "bad_lang"),
+        ("q=x&lang=ZH", "bad_lang"),
+        ("q=x&lang=zh-CN", "bad_lang"),
+        ("q=x&lang=%20en", "bad_lang"),
         ("q=" + "x" * 300, "too_long"),
+        ("q=" + "x" * 195 + "%20" * 10, "too_long"),  # the length as sent, before stripping
+        ("q=x&k=", "bad_parameter"),  # empty is not an integer
+        ("q=x&k=1.5", "bad_parameter"),
+        ("q=x&k=1_0", "bad_parameter"),
+        ("q=x&k=%EF%BC%95", "bad_parameter"),  # a full-width digit
+        ("q=x&k=" + "9" * 5000, "bad_parameter"),
+        ("q=x&k=3&k=4", "bad_parameter"),  # given twice
+        ("q=a&q=b", "bad_parameter"),
+        ("q=x&lang=zh&lang=en", "bad_parameter"),
+        ("q=%E2%80%83%E3%80%80", "missing_parameter"),  # only Unicode white space
     ],
 )
 def test_search_bad_input_is_400(client, query, code):
     assert error_of(client.get("/api/search?" + query), 400)["code"] == code
+
+
+def test_an_empty_lang_means_not_given(client):
+    resp = client.get("/api/search?q=nurse&lang=", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert resp.status_code == 200 and resp.json["lang"] == "en"
+    resp = client.get("/api/search?q=nurse&lang=")
+    assert resp.status_code == 200 and resp.json["lang"] == "zh"
+    resp = client.get("/api/entity/stage-bachelor?lang=")
+    assert resp.status_code == 200
 
 
 # ------------------------------------------------------------------ pathways
@@ -216,7 +253,20 @@ def test_pathways_unknown_place_is_404(client):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "from=中职", "to=本科", "from=&to=本科", "from=中职&to=本科&max_steps=x"]
+    "query",
+    [
+        "",
+        "from=中职",
+        "to=本科",
+        "from=&to=本科",
+        "from=%20&to=本科",
+        "from=中职&to=本科&max_steps=x",
+        "from=中职&to=本科&max_steps=",
+        "from=中职&to=本科&max_steps=0",
+        "from=中职&to=本科&max_steps=7",
+        "from=中职&to=本科&lang=fr",
+        "from=中职&from=高职&to=本科",
+    ],
 )
 def test_pathways_missing_or_bad_parameters_are_400(client, query):
     error_of(client.get("/api/pathways?" + query), 400)
@@ -237,6 +287,10 @@ def test_entity_by_local_name_and_iri(client):
 def test_entity_unknown_is_404(client):
     assert error_of(client.get("/api/entity/prog-000000"), 404)["code"] == "not_found"
     error_of(client.get("/api/entity/..%2F..%2Fetc"), 404)
+
+
+def test_entity_bad_lang_is_400(client):
+    assert error_of(client.get("/api/entity/stage-bachelor?lang=fr"), 400)["code"] == "bad_lang"
 
 
 def test_healthz(client):

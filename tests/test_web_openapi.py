@@ -19,6 +19,9 @@ SAMPLES = [
     ("get", "/api/search?q=护士", {}, 200),
     ("get", "/api/search?q=robot&lang=en&k=5", {}, 200),
     ("get", "/api/search", {}, 400),
+    ("get", "/api/search?q=%E3%80%80", {}, 400),
+    ("get", "/api/search?q=x&k=", {}, 400),
+    ("get", "/api/search?q=robot&lang=", {}, 200),
     ("get", "/api/pathways?from=中职&to=本科", {}, 200),
     ("get", "/api/pathways?from=stage-higher-vocational&to=stage-master&lang=en", {}, 200),
     ("get", "/api/pathways?from=月球&to=本科", {}, 404),
@@ -26,6 +29,7 @@ SAMPLES = [
     ("get", "/api/entity/stage-secondary-vocational", {}, 200),
     ("get", "/api/entity/src-moe-catalogue-2021?lang=en", {}, 200),
     ("get", "/api/entity/prog-000000", {}, 404),
+    ("get", "/api/entity/stage-bachelor?lang=fr", {}, 400),
     ("get", "/healthz", {}, 200),
 ]
 
@@ -88,8 +92,8 @@ def test_every_sample_covers_a_documented_status(spec):
         for method, op in ops.items():
             assert (method, path, "200") in covered, (method, path)
             for status in op["responses"]:
-                if status in ("413", "429"):
-                    continue  # covered in test_web_api
+                if status in ("413", "429", "503"):
+                    continue  # covered in test_web_api, test_limits_and_privacy, test_faults
                 assert (method, path, status) in covered, (method, path, status)
 
 
@@ -113,3 +117,51 @@ def test_request_schema_accepts_the_samples_and_matches_the_setting(app, spec):
     assert not v.is_valid({"message": ""})
     assert not v.is_valid({"text": "hi"})
     assert schema["properties"]["message"]["maxLength"] == app.config["MAX_MESSAGE_LENGTH"]
+
+
+def test_request_schema_rejects_blank_messages_as_the_api_does(app, spec):
+    schema = _resolve(spec["components"]["schemas"]["ChatRequest"], spec)
+    v = jsonschema_rs.validator_for(schema)
+    client = app.test_client()
+    for message in (" ", "\u3000\t\n", "\x1c\x85", " x ", "\ufeff", "职"):
+        valid = v.is_valid({"message": message})
+        status = client.post("/api/chat", json={"message": message}).status_code
+        assert (status == 200) == valid, (message, status, valid)
+    assert not v.is_valid({"message": "hi", "lang": "ZH"})
+
+
+def test_not_blank_pattern_is_what_str_strip_removes():
+    """The spec's pattern for q/from/to/message and the API's ``str.strip()`` agree on every
+    code point, under Python's re and under the Rust regex of jsonschema_rs."""
+    import re
+    import sys
+
+    from web.openapi import NOT_BLANK
+
+    pattern = re.compile(NOT_BLANK)
+    v = jsonschema_rs.validator_for({"type": "string", "pattern": NOT_BLANK})
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are not text
+        ch = chr(code)
+        blank = not ch.strip()
+        assert (pattern.search(ch) is None) == blank, hex(code)
+        if blank or code < 0x3100:
+            assert v.is_valid(ch) != blank, hex(code)
+
+
+def test_spec_bounds_follow_the_settings():
+    small = make_app(MAX_MESSAGE_LENGTH=10, SEARCH_MAX_K=7, PATHWAYS_MAX_STEPS=8)
+    doc = small.test_client().get("/openapi.json").get_json()
+
+    def param(path, name):
+        return next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == name)
+
+    assert doc["components"]["schemas"]["ChatRequest"]["properties"]["message"]["maxLength"] == 10
+    assert param("/api/search", "k")["schema"]["maximum"] == 7
+    assert param("/api/pathways", "max_steps")["schema"]["maximum"] == 8
+    c = small.test_client()
+    assert c.get("/api/search?q=nurse&k=7").status_code == 200
+    assert c.get("/api/search?q=nurse&k=8").status_code == 400
+    assert c.get("/api/pathways?from=中职&to=本科&max_steps=8").status_code == 200
+    assert c.get("/api/pathways?from=中职&to=本科&max_steps=9").status_code == 400

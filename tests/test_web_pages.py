@@ -132,6 +132,43 @@ def test_chat_page_has_what_a_parent_needs(client):
     assert "Policies vary by province" in en and "Privacy" in en
 
 
+def _privacy_note(html: str) -> str:
+    import html as htmllib
+    import re
+
+    m = re.search(r'<p class="note note-privacy" id="privacy-note">(.*?)</p>', html, re.S)
+    assert m, "the chat page has its privacy note"
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(1)))
+
+
+def test_chat_page_states_the_privacy_behaviour_in_both_languages(client, app):
+    """Messages are not logged by default; conversation memory lasts for the session and expires
+    session_ttl after the last turn (the real figure: 1,800 s = 30 minutes by default)."""
+    from kg.settings import Settings
+
+    assert Settings(env={})["session_ttl"] == 1800  # SECURITY.md states 30 minutes
+    minutes = -(-int(app.config["SESSION_TTL"]) // 60)
+    page = client.get("/?lang=zh", headers=HTML).get_data(as_text=True)
+    zh = _privacy_note(page)
+    assert "隐私" in zh and "不会写入服务器日志" in zh
+    assert "只在本次会话中记住" in zh and f"最后一次提问{minutes}分钟后自动过期删除" in zh
+    for key in ("privacy_logging", "privacy_memory_1", "privacy_memory_2", "privacy_ask"):
+        assert f'data-i18n="{key}"' in page  # the language switch changes it in place
+    en = _privacy_note(client.get("/?lang=en", headers=HTML).get_data(as_text=True))
+    assert "Privacy" in en and "not written to the server's logs" in en
+    assert "for this session only" in en and f"expires {minutes} minutes after your last" in en
+
+
+def test_privacy_note_follows_the_settings():
+    app = make_app(LOG_MESSAGES=True, SESSION_TTL=3600)
+    client = app.test_client()
+    en = _privacy_note(client.get("/?lang=en", headers=HTML).get_data(as_text=True))
+    assert "logs a redacted form of what you type" in en and "not written" not in en
+    assert "expires 60 minutes after your last message" in en
+    zh = _privacy_note(client.get("/?lang=zh", headers=HTML).get_data(as_text=True))
+    assert "删节版" in zh and "最后一次提问60分钟后" in zh
+
+
 def test_footer_shows_the_graph_version(client):
     version = shared_graph().version
     for path in PAGES:

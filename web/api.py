@@ -25,13 +25,14 @@ _LOCAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$")
 
 
 def request_lang(value: str | None = None, *, strict: bool = True) -> str:
-    """The language asked for: an explicit ``zh``/``en``, else Accept-Language, else zh."""
+    """The language asked for: ``zh`` or ``en`` exactly, else Accept-Language, else zh.
+
+    An absent or empty value (``?lang=``) means "not given". Anything else is a 400
+    (``bad_lang``) when ``strict``, else ignored like an absent value.
+    """
     if value is not None and value != "":
-        low = value.strip().lower()
-        if low in LANGS:
-            return low
-        if low.startswith("zh-") or low.startswith("en-"):
-            return low[:2]
+        if value in LANGS:
+            return value
         if strict:
             raise ApiError(400, "bad_lang", "lang must be 'zh' or 'en'.")
     best = request.accept_languages.best_match(["zh", "zh-CN", "zh-TW", "en", "en-US", "en-GB"])
@@ -51,26 +52,47 @@ def local_id(iri: str) -> str:
     return iri[len(RTD) :] if isinstance(iri, str) and iri.startswith(RTD) else iri
 
 
-def _text_param(name: str, *, required: bool, max_len: int = 200) -> str | None:
+def _query_value(name: str) -> str | None:
+    """The one value of query parameter ``name`` (None when absent); given twice -> 400."""
     values = request.args.getlist(name)
-    if not values or values[0] is None or not values[0].strip():
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ApiError(400, "bad_parameter", f"Query parameter '{name}' is given more than once.")
+    return values[0]
+
+
+def _text_param(name: str, *, required: bool, max_len: int = 200) -> str | None:
+    """A text parameter: at most ``max_len`` characters as sent, at least one that
+    ``str.strip()`` keeps (the spec's ``maxLength`` and ``pattern: NOT_BLANK``); returned
+    stripped."""
+    value = _query_value(name)
+    if value is not None and len(value) > max_len:
+        raise ApiError(400, "too_long", f"'{name}' is longer than {max_len} characters.")
+    if value is None or not value.strip():
         if required:
             raise ApiError(400, "missing_parameter", f"Query parameter '{name}' is required.")
         return None
-    value = values[0].strip()
-    if len(value) > max_len:
-        raise ApiError(400, "too_long", f"'{name}' is longer than {max_len} characters.")
-    return value
+    return value.strip()
+
+
+def lang_param() -> str:
+    """``?lang=`` (once at most): zh, en, or empty/absent for Accept-Language; else 400."""
+    return request_lang(_query_value("lang"))
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 
 
 def _int_param(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
+    """An integer parameter in ``[low, high]``; absent -> ``default``; empty or not an
+    integer (``?k=``, ``?k=1.5``, ``?k=abc``) -> 400."""
+    raw = _query_value(name)
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, "bad_parameter", f"'{name}' must be an integer.") from None
+    if not _INTEGER.fullmatch(raw):
+        raise ApiError(400, "bad_parameter", f"'{name}' must be an integer.")
+    value = int(raw)
     if not low <= value <= high:
         raise ApiError(400, "bad_parameter", f"'{name}' must be between {low} and {high}.")
     return value
@@ -101,7 +123,7 @@ def _chat_body() -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_json", "The request body is not UTF-8.") from None
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError, or an integer over 4,300 digits
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_body", "The request body must be a JSON object.")
@@ -128,10 +150,8 @@ def chat():
     if session_id is not None and (len(session_id) > 200 or not session_id.strip()):
         session_id = None  # malformed: a new session, not an error
     lang = body.get("lang")
-    if lang is not None:
-        if not isinstance(lang, str) or lang.strip().lower() not in LANGS:
-            raise ApiError(400, "bad_lang", "'lang' must be 'zh' or 'en'.")
-        lang = lang.strip().lower()
+    if lang is not None and lang not in LANGS:  # exactly "zh" or "en"; null = detect
+        raise ApiError(400, "bad_lang", "'lang' must be 'zh' or 'en'.")
     from advisor.errors import InputError
 
     try:
@@ -147,7 +167,7 @@ def chat():
 @bp.get("/api/search")
 def search():
     q = _text_param("q", required=True)
-    lang = request_lang(request.args.get("lang"))
+    lang = lang_param()
     k = _int_param("k", 10, 1, int(state().settings["SEARCH_MAX_K"]))
     from advisor.errors import InputError
 
@@ -213,7 +233,7 @@ def pathways_json(frm: str, to: str, lang: str, max_steps: int) -> dict[str, Any
 def pathways():
     frm = _text_param("from", required=True)
     to = _text_param("to", required=True)
-    lang = request_lang(request.args.get("lang"))
+    lang = lang_param()
     cap = int(state().settings["PATHWAYS_MAX_STEPS"])
     max_steps = _int_param("max_steps", cap, 1, max(cap, 6))
     return jsonify(pathways_json(frm, to, lang, max_steps))
@@ -224,7 +244,7 @@ def pathways():
 
 @bp.get("/api/entity/<path:ident>")
 def entity(ident: str):
-    return jsonify(entity_json(ident, request_lang(request.args.get("lang"))))
+    return jsonify(entity_json(ident, lang_param()))
 
 
 @bp.get("/healthz")

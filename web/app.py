@@ -5,6 +5,12 @@
 ``test_config["GRAPH"]`` / ``["ADVISOR"]``, which tests use to share one graph), and registers the
 JSON API, the SPARQL endpoint, the pages and one JSON error shape:
 ``{"error": {"code": str, "message": str}}``.
+
+On top of those it installs, in this order: the rate limits and the body size limit
+(``web.limits.install_limits``: 429 with ``Retry-After``, 413), the private logging
+(``web.logging_setup.install_logging``: no message text in the logs unless ``log_messages``, and
+then redacted), the 503 answer when the graph's store is down (``web.faults``) and the live
+reload of the ontology (``web.reload.install_reloader``).
 """
 
 from __future__ import annotations
@@ -12,8 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +48,9 @@ SETTING_NAMES: dict[str, str] = {
     "INDEX_DIR": "index_dir",
     "RATE_LIMIT_CHAT": "rate_limit_chat",
     "RATE_LIMIT_SPARQL": "rate_limit_sparql",
+    "RATE_LIMIT_EXEMPT": "rate_limit_exempt",
+    "PROXY_HOPS": "proxy_hops",
+    "LOG_MESSAGES": "log_messages",
     "WORKERS": "workers",
     "RELOAD_WATCH": "reload_watch",
 }
@@ -80,52 +87,17 @@ class ApiError(Exception):
 
 @dataclass
 class State:
-    """The heavy objects of one app: built once, shared by every request."""
+    """The heavy objects of one app: built once, shared by every request.
+
+    ``install_reloader`` (web/reload.py) wraps it in a ``LiveState`` that serves ``graph``,
+    ``advisor`` and ``named_queries`` from the reloader's current snapshot.
+    """
 
     graph: Any
     advisor: Any
     settings: dict[str, Any] = field(default_factory=dict)
     named_queries: list[dict[str, str]] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
-    watch: bool = False
-    checked: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def maybe_reload(self, every: float = 2.0) -> bool:
-        """Reload graph and advisor when an ontology file changed (setting reload_watch).
-
-        Checked at most every ``every`` seconds; one request waits while the new graph loads,
-        the others keep the old one until the swap. Failures keep the old graph and are logged.
-        """
-        now = time.monotonic()
-        if not self.watch or now - self.checked < every:
-            return False
-        if not self.lock.acquire(blocking=False):
-            return False
-        try:
-            self.checked = now
-            stale = getattr(self.graph, "is_stale", None)
-            if not callable(stale) or not stale():
-                return False
-            log.info("ontology files changed: reloading the graph")
-            try:
-                graph = _build_graph(self.config)
-                with_graph = getattr(self.advisor, "with_graph", None)
-                if callable(with_graph):  # shares encoder, sessions and settings
-                    advisor = with_graph(graph)
-                else:
-                    advisor = _build_advisor(graph, self.config, self.advisor)
-            except Exception:  # noqa: BLE001 - keep serving the old graph
-                log.exception("reload failed; still serving graph %s", self.graph.version)
-                return False
-            from web.sparql import load_named_queries
-
-            self.graph, self.advisor = graph, advisor
-            self.named_queries = load_named_queries(self.config["ONTOLOGY_DIR"], graph)
-            log.info("now serving graph %s", graph.version)
-            return True
-        finally:
-            self.lock.release()
 
 
 def state() -> State:
@@ -200,14 +172,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         settings={k: app.config[k] for k in DEFAULTS},
         named_queries=load_named_queries(app.config["ONTOLOGY_DIR"], graph),
         config=dict(app.config),
-        watch=bool(app.config.get("RELOAD_WATCH")) and not app.config.get("GRAPH"),
     )
-
-    every = float(app.config.get("RELOAD_CHECK_SECONDS", 2.0))
-
-    @app.before_request
-    def _reload_if_changed():
-        app.extensions["rongtong"].maybe_reload(every)
 
     from web import api, pages, sparql
     from web.openapi import bp as openapi_bp
@@ -218,84 +183,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi_bp)
     _register_errors(app)
     _register_headers(app)
-    _register_rate_limits(app)
 
+    from web.faults import install_fault_handlers
+    from web.limits import install_limits
+    from web.logging_setup import install_logging
     from web.reload import install_reloader
 
+    install_limits(app)  # after the blueprints: it wraps the chat and SPARQL views
+    install_logging(app)
+    install_fault_handlers(app)
     install_reloader(app)
     return app
-
-
-# ------------------------------------------------------------------ rate limits
-
-
-class RateLimiter:
-    """Fixed-window request counts per client and bucket, in this process (each worker its own).
-
-    Loopback clients are exempt unless ``RATE_LIMIT_LOOPBACK`` is set, so local evaluation and
-    load tests are not throttled; behind a reverse proxy, put ProxyFix in front for real addresses.
-    """
-
-    def __init__(self, limits: dict[str, tuple[int, int]], max_clients: int = 50000):
-        self.limits = limits
-        self.max_clients = max_clients
-        self._counts: dict[tuple[str, str], tuple[float, int]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, bucket: str, client: str, now: float | None = None) -> int | None:
-        """None if allowed, else the seconds until the window resets."""
-        limit = self.limits.get(bucket)
-        if not limit:
-            return None
-        count_max, window = limit
-        now = time.monotonic() if now is None else now
-        key = (bucket, client)
-        with self._lock:
-            start, count = self._counts.get(key, (now, 0))
-            if now - start >= window:
-                start, count = now, 0
-            count += 1
-            if len(self._counts) >= self.max_clients and key not in self._counts:
-                self._counts.clear()
-            self._counts[key] = (start, count)
-        if count > count_max:
-            return max(1, int(window - (now - start)) + 1)
-        return None
-
-
-def _register_rate_limits(app: Flask) -> None:
-    from kg.settings import parse_rate_limit
-
-    limits = {}
-    for bucket, key in (("chat", "RATE_LIMIT_CHAT"), ("sparql", "RATE_LIMIT_SPARQL")):
-        if app.config.get(key):
-            limits[bucket] = parse_rate_limit(str(app.config[key]))
-    limiter = RateLimiter(limits)
-    app.extensions["rongtong_limiter"] = limiter
-
-    @app.before_request
-    def _limit():
-        path = request.path
-        if path == "/api/chat":
-            bucket = "chat"
-        elif path == "/sparql" and (request.method == "POST" or request.query_string):
-            bucket = "sparql"
-        else:
-            return None
-        client = request.remote_addr or "?"
-        if not app.config.get("RATE_LIMIT_LOOPBACK") and (
-            client.startswith("127.") or client == "::1"
-        ):
-            return None
-        wait = limiter.hit(bucket, client)
-        if wait is not None:
-            return error_response(
-                429,
-                "too_many_requests",
-                f"Too many requests; try again in {wait} s.",
-                {"Retry-After": str(wait)},
-            )
-        return None
 
 
 # ------------------------------------------------------------------ errors

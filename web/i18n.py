@@ -30,11 +30,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Policies vary by province: confirm quotas, exam subjects and transfer rules with "
         "your provincial education examination authority and the school for the current year.",
     },
-    "privacy_note": {
-        "zh": "隐私：对话只在服务器上保存到会话过期，仅用于理解后续问题；请勿输入姓名、身份证号等个人信息。",
-        "en": "Privacy: the conversation is kept on the server only until the session expires, "
-        "to understand follow-up questions. Please don't type names, ID numbers or other "
-        "personal details.",
+    # privacy (web/templates/chat.html): logging, then memory "… {minutes} …", then a request
+    "privacy_logging": {
+        "zh": "隐私：你在这里输入的内容不会写入服务器日志。",
+        "en": "Privacy: what you type here is not written to the server's logs. ",
+    },
+    "privacy_logging_on": {
+        "zh": "隐私：本服务器的日志会记录你在这里输入内容的删节版（隐去数字和邮箱地址，最多 80 个字符）。",
+        "en": "Privacy: this server logs a redacted form of what you type here (digits and "
+        "e-mail addresses hidden, at most 80 characters). ",
+    },
+    "privacy_memory_1": {
+        "zh": "为理解后续问题，服务器只在本次会话中记住对话要点（如学段、专业、地区），最后一次提问",
+        "en": "To follow up on your questions, the server remembers the gist of this conversation "
+        "(such as your stage, programme or region) for this session only; it expires ",
+    },
+    "privacy_memory_2": {
+        "zh": "分钟后自动过期删除。",
+        "en": " minutes after your last message. ",
+    },
+    "privacy_ask": {
+        "zh": "请勿输入姓名、身份证号、电话等个人信息。",
+        "en": "Please don't type names, ID or phone numbers or other personal details.",
     },
     "try_asking": {"zh": "可以这样问：", "en": "Try asking:"},
     "input_label": {"zh": "你的问题", "en": "Your question"},

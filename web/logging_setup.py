@@ -3,7 +3,7 @@
 Users are often minors and their parents; what they type stays out of the logs.
 
 - **Access log** (gunicorn with ``--access-log``; Flask's dev server): the query string of
-  ``/api/chat`` and ``/api/search`` (``?q=`` is what a user typed) is replaced by ``?…``, in the
+  ``/api/chat``, ``/api/search`` and ``/api/pathways`` (what a user typed) is replaced by ``?…``, in the
   request line, the path atoms and the Referer; the client address is shortened (IPv4 to /24,
   IPv6 to /48: ``203.0.113.0``). gunicorn uses :class:`PrivateGunicornLogger`
   (``logger_class`` option); werkzeug's request lines go through :class:`PrivateAccessFilter`.
@@ -38,7 +38,7 @@ __all__ = [
     "MAX_LOGGED_CHARS",
 ]
 
-PRIVATE_PATHS = ("/api/chat", "/api/search")
+PRIVATE_PATHS = ("/api/chat", "/api/search", "/api/pathways")
 MAX_LOGGED_CHARS = 80
 _EXTENSION = "rongtong_logging"
 

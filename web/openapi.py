@@ -25,6 +25,22 @@ def _error(description: str) -> dict[str, Any]:
     return _json(_ref("Error"), description)
 
 
+# "At least one character that is not white space", white space being exactly what Python's
+# str.strip() removes (str.isspace). Spelled out rather than \S so that every regex dialect
+# (ECMA-262 in JSON Schema validators, Python's re) reads it the same way as the API does.
+NOT_BLANK = "[^\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+
+UNAVAILABLE = {
+    **_error("The knowledge graph's store is unavailable (a remote SPARQL endpoint is down); "
+             "try again after Retry-After seconds"),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+}  # fmt: skip
+TOO_MANY = {
+    **_error("Too many requests from this address (setting rate_limit_chat)"),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+}
+
+
 NODE = {
     "type": "object",
     "required": ["iri", "label"],
@@ -55,18 +71,20 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 2000,
-                "description": "The question, in Chinese or English (maxLength is the "
-                "max_message_length setting).",
+                "pattern": NOT_BLANK,
+                "description": "The question, in Chinese or English: not blank; maxLength is "
+                "the max_message_length setting.",
             },
             "session_id": {
                 "type": ["string", "null"],
-                "description": "From the previous reply; unknown or expired ids "
-                "start a new conversation.",
+                "description": "From the previous reply; unknown, expired, blank or too "
+                "long (over 200 characters) ids start a new conversation.",
             },
             "lang": {
                 "type": ["string", "null"],
                 "enum": ["zh", "en", None],
-                "description": "Answer language; detected from the message when absent.",
+                "description": "Answer language, exactly 'zh' or 'en'; detected from the "
+                "message when absent or null.",
             },
         },
     },
@@ -211,7 +229,12 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["status", "triples", "graph"],
         "properties": {
-            "status": {"type": "string", "enum": ["ok"]},
+            "status": {
+                "type": "string",
+                "enum": ["ok", "degraded"],
+                "description": "degraded: the last reload of the ontology failed; the previous "
+                "graph is still served (see reload.error)",
+            },
             "triples": {"type": "integer"},
             "graph": {
                 "type": "object",
@@ -222,6 +245,10 @@ SCHEMAS: dict[str, Any] = {
                     "triples": {"type": "integer"},
                 },
             },
+            "reload": {
+                "type": "object",
+                "description": "The last reload of the ontology: ok, error, at, reloads, …",
+            },
         },
     },
 }
@@ -230,9 +257,24 @@ LANG_PARAM = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "schema": {"type": "string", "enum": ["zh", "en"]},
-    "description": "Language of labels; Accept-Language, then zh, when absent.",
+    "schema": {"type": "string", "enum": ["zh", "en", ""]},
+    "description": "Language of labels, exactly 'zh' or 'en'; when absent or empty, from "
+    "Accept-Language, else zh.",
 }
+
+
+def _text(name: str, description: str | None = None) -> dict[str, Any]:
+    """A required text parameter: 1 to 200 characters as sent, not all white space."""
+    param: dict[str, Any] = {
+        "name": name,
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NOT_BLANK},
+    }
+    if description:
+        param["description"] = description
+    return param
+
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -254,12 +296,13 @@ SPEC: dict[str, Any] = {
                 "responses": {
                     "200": _json(_ref("ChatReply"), "The answer, with sources"),
                     "400": _error(
-                        "Invalid JSON, missing, empty, non-string or too long message, "
-                        "or an unknown lang"
+                        "Invalid JSON, missing, blank, non-string or too long message, "
+                        "a session_id that is not a string, or a lang other than zh/en"
                     ),
-                    "413": _error("The body is too large"),
+                    "413": _error("The body is larger than the max_request_bytes setting"),
                     "415": _error("The body is not application/json"),
-                    "429": _error("Too many requests"),
+                    "429": TOO_MANY,
+                    "503": UNAVAILABLE,
                 },
             }
         },
@@ -267,12 +310,7 @@ SPEC: dict[str, Any] = {
             "get": {
                 "summary": "Search programmes, stages, occupations, credentials and facts",
                 "parameters": [
-                    {
-                        "name": "q",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                    },
+                    _text("q", "What to look for, in Chinese or English"),
                     LANG_PARAM,
                     {
                         "name": "k",
@@ -283,7 +321,11 @@ SPEC: dict[str, Any] = {
                 ],
                 "responses": {
                     "200": _json(_ref("SearchResults"), "Best matches first"),
-                    "400": _error("Missing q, bad k or lang"),
+                    "400": _error(
+                        "Missing, blank or too long q; k not an integer in range; a lang other "
+                        "than zh/en; a parameter given twice"
+                    ),
+                    "503": UNAVAILABLE,
                 },
             }
         },
@@ -291,19 +333,8 @@ SPEC: dict[str, Any] = {
             "get": {
                 "summary": "Every route between two stages or programmes",
                 "parameters": [
-                    {
-                        "name": "from",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                        "description": "A label, alias, local id or IRI (中职, stage-general-senior…)",
-                    },
-                    {
-                        "name": "to",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                    },
+                    _text("from", "A label, alias, local id or IRI (中职, stage-general-senior…)"),
+                    _text("to", "A label, alias, local id or IRI (本科, stage-bachelor…)"),
                     LANG_PARAM,
                     {
                         "name": "max_steps",
@@ -314,8 +345,12 @@ SPEC: dict[str, Any] = {
                 ],
                 "responses": {
                     "200": _json(_ref("Pathways"), "The routes (possibly none)"),
-                    "400": _error("Missing from or to"),
+                    "400": _error(
+                        "Missing, blank or too long from or to; max_steps not an integer in "
+                        "range; a lang other than zh/en; a parameter given twice"
+                    ),
                     "404": _error("Nothing in the graph is called that"),
+                    "503": UNAVAILABLE,
                 },
             }
         },
@@ -334,7 +369,9 @@ SPEC: dict[str, Any] = {
                 ],
                 "responses": {
                     "200": _json(_ref("Entity"), "The resource"),
+                    "400": _error("A lang other than zh/en, or lang given twice"),
                     "404": _error("No such resource"),
+                    "503": UNAVAILABLE,
                 },
             }
         },
@@ -349,8 +386,12 @@ SPEC: dict[str, Any] = {
 }
 
 
-def spec(max_message_length: int | None = None) -> dict[str, Any]:
-    """The description, with the message bound of this deployment."""
+def spec(
+    max_message_length: int | None = None,
+    search_max_k: int | None = None,
+    pathways_max_steps: int | None = None,
+) -> dict[str, Any]:
+    """The description, with the bounds of this deployment (its settings)."""
     import copy
 
     out = copy.deepcopy(SPEC)
@@ -358,11 +399,27 @@ def spec(max_message_length: int | None = None) -> dict[str, Any]:
         out["components"]["schemas"]["ChatRequest"]["properties"]["message"]["maxLength"] = int(
             max_message_length
         )
+    if search_max_k:
+        _param(out, "/api/search", "k")["schema"]["maximum"] = int(search_max_k)
+    if pathways_max_steps:  # web/api.py allows up to max(setting, 6)
+        maximum = max(int(pathways_max_steps), 6)
+        _param(out, "/api/pathways", "max_steps")["schema"]["maximum"] = maximum
     return out
+
+
+def _param(doc: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    return next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == name)
 
 
 @bp.get("/openapi.json")
 def openapi_json():
     from web.app import state
 
-    return jsonify(spec(state().settings["MAX_MESSAGE_LENGTH"]))
+    settings = state().settings
+    return jsonify(
+        spec(
+            settings.get("MAX_MESSAGE_LENGTH"),
+            settings.get("SEARCH_MAX_K"),
+            settings.get("PATHWAYS_MAX_STEPS"),
+        )
+    )

@@ -73,7 +73,23 @@ def app_config(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
     return config, settings
 
 
+def _gunicorn_supports(name: str) -> bool:
+    """Whether the installed gunicorn knows the setting ``name`` (some are new in 25.x)."""
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:  # pragma: no cover - gunicorn is a dependency
+        return False
+    return any(setting.name == name for setting in KNOWN_SETTINGS)
+
+
 def _gunicorn_options(settings, workers: int, access_log: bool) -> dict[str, Any]:
+    """gunicorn's settings for ``rongtong serve``.
+
+    The access log (``--access-log``) goes through ``web.logging_setup.PrivateGunicornLogger``:
+    no query string of /api/chat or /api/search (what a user typed), client addresses shortened.
+    The control socket (gunicorn >= 25.1, for ``gunicornc``) is turned off: nothing here uses it,
+    and it is one more way into a running server.
+    """
     timeout = int(max(30, settings.query_timeout + 20))
     options = {
         "bind": f"{settings.host}:{settings.port}",
@@ -87,7 +103,10 @@ def _gunicorn_options(settings, workers: int, access_log: bool) -> dict[str, Any
         "proc_name": "rongtong",
         "errorlog": "-",
         "loglevel": "info",
+        "logger_class": "web.logging_setup.PrivateGunicornLogger",
     }
+    if _gunicorn_supports("control_socket_disable"):
+        options["control_socket_disable"] = True
     if access_log:
         options["accesslog"] = "-"
     return options
