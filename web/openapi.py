@@ -118,7 +118,20 @@ SCHEMAS: dict[str, Any] = {
         "required": ["steps"],
         "properties": {
             "steps": {"type": "array", "items": _ref("Step")},
-            "total_years": {"type": ["number", "null"]},
+            "total_years": {
+                "type": ["number", "null"],
+                "description": "sum of the steps' years; null when any step's years are unknown",
+            },
+            "years_unknown_steps": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "how many steps have no known years (absent when none)",
+            },
+            "known_years": {
+                "type": "number",
+                "description": "sum of the known steps' years: a floor, not a total "
+                "(present only when total_years is null)",
+            },
         },
     },
     "ChatReply": {
