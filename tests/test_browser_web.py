@@ -184,10 +184,6 @@ def test_a_failed_request_shows_a_message(page_factory, base):
     page.locator(".msg-bot .answer").last.wait_for()
 
 
-@pytest.mark.xfail(
-    reason="the explorer's step list did not render within 20 s in the last full run; open defect under investigation",
-    strict=False,
-)
 def test_explore_a_route_from_zhongzhi_to_bachelor(page_factory, base):
     page = page_factory()
     page.goto(base + "/explore")
@@ -198,7 +194,8 @@ def test_explore_a_route_from_zhongzhi_to_bachelor(page_factory, base):
     page.locator("#to-list [role=option]").first.wait_for()
     page.locator("#to-list [role=option]", has_text="本科").first.click()
     page.click("#show-routes")
-    page.locator(".step-button").first.wait_for()
+    # 68 routes laid out by cytoscape: on a loaded 2-core CI machine this once took over 20 s
+    page.locator(".step-button").first.wait_for(timeout=60000)
     assert page.locator("#route-map canvas").count() >= 1
     assert page.locator(".route").count() >= 2
     page.locator(".step-button").first.click()
