@@ -7,6 +7,7 @@ search, with ``kg.find_paths`` results cached per (from, to, language).
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import re
@@ -14,11 +15,13 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from advisor import encoders as encoders_mod
+from advisor import index as index_mod
 from advisor import snapshot
 from advisor.answers import Composer
 from advisor.errors import InputError
@@ -37,6 +40,7 @@ __all__ = ["Advisor"]
 log = logging.getLogger("rongtong.advisor")
 
 LANGS = ("zh", "en")
+ROUTE_KINDS = ("Route", "Transfer", "TitleRoute")
 SEARCHABLE = LINKABLE | {"Fact", "Mechanism", "Route", "Transfer", "TitleRoute"}
 _CURATED_KINDS = {
     "Fact": 1.3,
@@ -57,6 +61,9 @@ _CURATED_KINDS = {
     "OccupationGroup": 0.7,
     "ProgrammeCategory": 0.7,
 }
+# Seconds after a reload before its advisor warms up (kg's label and route tables): not while
+# the next edit of a burst is being loaded.
+WARM_DELAY = 1.5
 # Weights of the hybrid ranking (measured on the paraphrase probes in bench/advisor_bench.py).
 FUSION = {"alias": 0.0, "lexical": 1.0, "dense": 0.5, "alias_conf": 0.6, "conf_share": 0.3}
 
@@ -107,53 +114,123 @@ class _LRU(OrderedDict):
         return value
 
 
-def build_docs(kn: Knowledge) -> list[SearchDoc]:
-    """One search document per labelled resource of a searchable kind, in a stable order."""
+def _search_doc(kn: Knowledge, iri: str, ent) -> SearchDoc:
+    zh, en = kn.label(iri, "zh"), kn.label(iri, "en")
+    alts = [lit.text for lit in kn.alt_labels(iri)]
+    def_zh = kn.text(iri, "skos:definition", "zh", fallback=False)
+    def_en = kn.text(iri, "skos:definition", "en", fallback=False)
+    claim_zh = kn.text(iri, "rt:claim", "zh", fallback=False)
+    claim_en = kn.text(iri, "rt:claim", "en", fallback=False)
+    if ent.kind in ROUTE_KINDS:
+        frm, to = kn.first_iri(iri, "rt:from"), kn.first_iri(iri, "rt:to")
+        mech = kn.first_iri(iri, "rt:mechanism")
+        zh = f"{kn.label(frm, 'zh')} → {kn.label(to, 'zh')}" + (
+            f"（{kn.label(mech, 'zh')}）" if mech else ""
+        )
+        en = f"{kn.label(frm, 'en')} → {kn.label(to, 'en')}" + (
+            f" ({kn.label(mech, 'en')})" if mech else ""
+        )
+        def_zh = def_zh or kn.text(iri, "rt:condition", "zh", fallback=False)
+        def_en = def_en or kn.text(iri, "rt:condition", "en", fallback=False)
+    code = kn.code(iri) if ent.kind in ("Programme", "Occupation", "OccupationGroup") else ""
+    zh_alts = [a for a in alts if has_cjk(a)]
+    en_alts = [a for a in alts if not has_cjk(a)]
+    dense = []
+    zh_text = "；".join(x for x in [zh, "、".join(zh_alts[:6]), claim_zh or def_zh[:200]] if x)
+    en_text = "; ".join(x for x in [en, ", ".join(en_alts[:6]), claim_en or def_en[:300]] if x)
+    if zh_text:
+        dense.append(zh_text)
+    if en_text and en_text != zh_text:
+        dense.append(en_text)
+    lexical = " ".join([zh, en, code, " ".join(alts), def_zh, def_en, claim_zh, claim_en])
+    return SearchDoc(
+        iri=iri,
+        kind=ent.kind,
+        label_zh=zh,
+        label_en=en,
+        dense_texts=dense,
+        lexical=lexical,
+        boost=_CURATED_KINDS.get(ent.kind, 1.0),
+    )
+
+
+def build_docs(
+    kn: Knowledge, reuse: dict[str, SearchDoc] | None = None, affected: set[str] | None = None
+) -> list[SearchDoc]:
+    """One search document per labelled resource of a searchable kind, in a stable order.
+
+    ``reuse``: documents of the previous graph version by IRI, taken as they are unless their
+    IRI is in ``affected`` (see :func:`affected_docs`)."""
     docs: list[SearchDoc] = []
     for iri in sorted(kn.entities):
         ent = kn.entities[iri]
         if not ent.types & SEARCHABLE or not iri.startswith(RTD):
             continue
-        zh, en = kn.label(iri, "zh"), kn.label(iri, "en")
-        alts = [lit.text for lit in kn.alt_labels(iri)]
-        def_zh = kn.text(iri, "skos:definition", "zh", fallback=False)
-        def_en = kn.text(iri, "skos:definition", "en", fallback=False)
-        claim_zh = kn.text(iri, "rt:claim", "zh", fallback=False)
-        claim_en = kn.text(iri, "rt:claim", "en", fallback=False)
-        if ent.kind in ("Route", "Transfer", "TitleRoute"):
-            frm, to = kn.first_iri(iri, "rt:from"), kn.first_iri(iri, "rt:to")
-            mech = kn.first_iri(iri, "rt:mechanism")
-            zh = f"{kn.label(frm, 'zh')} → {kn.label(to, 'zh')}" + (
-                f"（{kn.label(mech, 'zh')}）" if mech else ""
-            )
-            en = f"{kn.label(frm, 'en')} → {kn.label(to, 'en')}" + (
-                f" ({kn.label(mech, 'en')})" if mech else ""
-            )
-            def_zh = def_zh or kn.text(iri, "rt:condition", "zh", fallback=False)
-            def_en = def_en or kn.text(iri, "rt:condition", "en", fallback=False)
-        code = kn.code(iri) if ent.kind in ("Programme", "Occupation", "OccupationGroup") else ""
-        zh_alts = [a for a in alts if has_cjk(a)]
-        en_alts = [a for a in alts if not has_cjk(a)]
-        dense = []
-        zh_text = "；".join(x for x in [zh, "、".join(zh_alts[:6]), claim_zh or def_zh[:200]] if x)
-        en_text = "; ".join(x for x in [en, ", ".join(en_alts[:6]), claim_en or def_en[:300]] if x)
-        if zh_text:
-            dense.append(zh_text)
-        if en_text and en_text != zh_text:
-            dense.append(en_text)
-        lexical = " ".join([zh, en, code, " ".join(alts), def_zh, def_en, claim_zh, claim_en])
-        docs.append(
-            SearchDoc(
-                iri=iri,
-                kind=ent.kind,
-                label_zh=zh,
-                label_en=en,
-                dense_texts=dense,
-                lexical=lexical,
-                boost=_CURATED_KINDS.get(ent.kind, 1.0),
-            )
-        )
+        if reuse is not None and iri not in (affected or ()):
+            doc = reuse.get(iri)
+            if doc is not None:
+                docs.append(doc)
+                continue
+        docs.append(_search_doc(kn, iri, ent))
     return docs
+
+
+def affected_docs(old: Knowledge, new: Knowledge, changed: set[str]) -> set[str]:
+    """The documents that may differ when the ``changed`` resources' triples changed: theirs,
+    and those of the routes that name one of them (a route's document shows its ends' labels)."""
+    out = set(changed)
+    for kn in (old, new):
+        for index in (kn.routes_from, kn.routes_to, kn.routes_by_mech):
+            for iri in changed:
+                out.update(index.get(iri, ()))
+    return out
+
+
+# What the alias table reads of a resource (linking.AliasTable._build): types, names, codes.
+_ALIAS_PROPS = (
+    "skos:prefLabel",
+    "skos:altLabel",
+    "skos:hiddenLabel",
+    "skos:notation",
+    "rt:code",
+    "schema:occupationalCategory",
+    "schema:programCode",
+)
+
+
+def _alias_inputs(ent) -> tuple | None:
+    if ent is None:
+        return None
+    return (
+        frozenset(ent.types),
+        ent.kind,
+        tuple(tuple(ent.props.get(p, ())) for p in _ALIAS_PROPS),
+    )
+
+
+def _alias_table(kn: Knowledge, base: Advisor | None, changed: set[str] | None) -> AliasTable:
+    """The alias table: the previous one (a copy reading the new snapshot) when no resource the
+    edit touched changed what the table is made of — its types, names or codes — else a new one."""
+    if base is not None and changed is not None:
+        old = base.kn.entities
+        refreshed = changed | getattr(base.kn, "bnode_holders", set())
+        if all(_alias_inputs(old.get(i)) == _alias_inputs(kn.entities.get(i)) for i in refreshed):
+            table = copy.copy(base.aliases)
+            table.kn = kn
+            return table
+    return AliasTable(kn)
+
+
+def _zh_words(kn: Knowledge, iri: str, ent) -> list[str]:
+    """The Chinese names of one linkable resource, for the tokenizer's dictionary."""
+    if not ent.types & LINKABLE or ent.kind in ("Occupation", "OccupationGroup"):
+        return []
+    return [
+        normalize(lit.text)
+        for lit in kn.alt_labels(iri)
+        + [v for v in ent.props.get("skos:prefLabel", ()) if hasattr(v, "text")]
+        if has_cjk(lit.text)
+    ]
 
 
 _STUDY = re.compile(r"学|读|专业|studying|study|major|programme|program|course")
@@ -186,7 +263,13 @@ class Advisor:
         *,
         progress: bool | None = None,
         warm: bool = True,
+        base: Advisor | None = None,
+        changed: Iterable[str] | None = None,
     ):
+        """``base``: the advisor of the previous version of this graph (a live reload): what did
+        not change is taken from it (see :meth:`updated`). ``changed``: the resources whose
+        triples differ between its graph and this one; None when unknown (the snapshot is then
+        read again in full; the search index still reuses unchanged documents and vectors)."""
         started = time.perf_counter()
         self.graph = graph
         self.settings = settings if settings is not None else _default_settings()
@@ -205,51 +288,85 @@ class Advisor:
         self.sessions = session_store
         self.version = dict(getattr(graph, "version", None) or {})
         graph_hash = str(self.version.get("hash", "nohash"))
-        snap = snapshot.load(self.index_dir, graph_hash)
+        if base is not None and getattr(base, "index", None) is None:
+            base = None
+        snap = None if base is not None else snapshot.load(self.index_dir, graph_hash)
         if snap is not None:
             self.kn, self.aliases, self.docs = snap
             t_kn = t_alias = time.perf_counter()
         else:
             cached = getattr(graph, "cached", None)
-            if callable(cached):
+            changed_set = set(changed) if changed is not None else None
+            if base is not None and changed_set is not None:
+                kn = base.kn.updated(graph, changed_set)
+                self.kn = cached("advisor.knowledge", lambda: kn) if callable(cached) else kn
+            elif callable(cached):
                 self.kn = cached("advisor.knowledge", lambda: Knowledge.from_graph(graph))
             else:
                 self.kn = Knowledge.from_graph(graph)
             t_kn = time.perf_counter()
-            self.aliases = AliasTable(self.kn)
-            self.docs = build_docs(self.kn)
+            self.aliases = _alias_table(self.kn, base, changed_set)
+            if base is not None and changed_set is not None:
+                reuse = {d.iri: d for d in base.docs}
+                self.docs = build_docs(self.kn, reuse, affected_docs(base.kn, self.kn, changed_set))
+            else:
+                self.docs = build_docs(self.kn)
             t_alias = time.perf_counter()
-            snapshot.save(self.index_dir, graph_hash, (self.kn, self.aliases, self.docs))
-        zh_words = list(self.aliases.zh_alias_iris) + [
-            normalize(lit.text)
-            for iri, ent in self.kn.entities.items()
-            if ent.types & LINKABLE and ent.kind not in ("Occupation", "OccupationGroup")
-            for lit in self.kn.alt_labels(iri)
-            + [v for v in ent.props.get("skos:prefLabel", ()) if hasattr(v, "text")]
-            if has_cjk(lit.text)
-        ]
-        self.tokenizer = Tokenizer(extra_words=zh_words)
+            if base is None:
+                snapshot.save(self.index_dir, graph_hash, (self.kn, self.aliases, self.docs))
+        # the tokenizer's extra words: the aliases and the linkable resources' Chinese names
+        # (per entity, kept for the next version: an entity object is shared while unchanged)
+        previous_words = getattr(base, "_zh_by_iri", None) or {}
+        self._zh_by_iri: dict[str, tuple[Any, list[str]]] = {}
+        zh_words = list(self.aliases.zh_alias_iris)
+        for iri, ent in self.kn.entities.items():
+            known = previous_words.get(iri)
+            words = (
+                known[1] if known is not None and known[0] is ent else _zh_words(self.kn, iri, ent)
+            )
+            if words:
+                self._zh_by_iri[iri] = (ent, words)
+                zh_words += words
+        self.tokenizer = Tokenizer(
+            extra_words=zh_words, base=base.tokenizer if base is not None else None
+        )
         self.index: HybridIndex = load_or_build(
             self.docs,
             self.encoder,
             self.tokenizer,
-            str(self.version.get("hash", "nohash")),
+            graph_hash,
             self.index_dir,
             progress=progress,
+            base=base.index if base is not None else None,
         )
+        if base is not None and self.index_dir:
+            self._save_later(graph_hash)
         self._paths = _LRU(2048)
         self._searches = _LRU(4096)
         self.timings = {
+            "incremental": base is not None and changed is not None,
             "snapshot_from_cache": snap is not None,
             "knowledge": t_kn - started,
             "aliases_docs": t_alias - t_kn,
             "index": time.perf_counter() - t_alias,
             "index_from_cache": self.index.loaded_from_cache,
             "index_build_seconds": self.index.build_seconds,
+            "documents_reused": self.index.reused["documents"],
+            "vectors_reused": self.index.reused["vectors"],
             "total": time.perf_counter() - started,
         }
         self._warm_thread: threading.Thread | None = None
-        if warm:
+        if warm and base is not None:
+            # a reload: warm up once the reload is over and no newer one came (a newer advisor's
+            # warm-up replaces this one's); a request needing the tables first builds them itself
+            ref = weakref.ref(self)
+            index_mod.later(
+                ("warm", self.index_dir, self.encoder.name),
+                lambda: (adv := ref()) is not None and adv._warm(),
+                WARM_DELAY,
+                at_exit=False,
+            )
+        elif warm:
             self._warm_thread = threading.Thread(
                 target=self._warm, name="advisor-warm", daemon=True
             )
@@ -293,13 +410,38 @@ class Advisor:
 
     def with_graph(self, graph) -> Advisor:
         """A new advisor for a reloaded graph, sharing encoder, sessions and settings."""
+        return self.updated(graph)
+
+    def updated(self, graph, changed: Iterable[str] | None = None) -> Advisor:
+        """The advisor for a new version of this graph (a live reload), sharing encoder, sessions
+        and settings, and built from this one: with ``changed`` (the resources whose triples
+        differ), only their part of the snapshot is read again and only the search documents
+        that show them are made again; in any case a document whose text did not change keeps
+        its tokens and a text already encoded keeps its vector. Written to the cache later, in
+        the background."""
         return Advisor(
             graph,
             settings=self.settings,
             encoder=self.encoder,
             index_dir=self.index_dir,
             session_store=self.sessions,
+            base=self,
+            changed=changed,
         )
+
+    def _save_later(self, graph_hash: str) -> None:
+        """Write the snapshot and the index to the cache a few seconds after the last reload."""
+        ref = weakref.ref(self)
+        index_dir = self.index_dir
+
+        def job() -> None:
+            adv = ref()
+            if adv is None or not index_dir:
+                return
+            snapshot.save(index_dir, graph_hash, (adv.kn, adv.aliases, adv.docs))
+            index_mod.save_index(adv.index, index_dir, graph_hash)
+
+        index_mod.later(("save", index_dir, self.encoder.name), job)
 
     # ------------------------------------------------------------------ validation
 

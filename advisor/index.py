@@ -6,10 +6,17 @@ it verifies the files' SHA-256 checksums recorded in ``manifest.json`` and rebui
 is missing, different or corrupt. A build encodes every document text with a progress bar on
 stderr (tqdm), writes into a temporary directory and renames it into place, under a file lock so
 that several worker processes starting together build once.
+
+Given the index of the previous graph version (``base``, a live reload), a build reuses what
+did not change: the vectors of every dense text it already encoded and the term counts of every
+document whose text is the same (tokenised again only when a word added to or removed from the
+tokenizer's dictionary occurs in it). Such a build is saved later, in the background
+(:func:`save_later`), not on the reload's path.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -20,19 +27,34 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from advisor.textindex import BM25, Tokenizer
+from advisor.normalize import normalize
+from advisor.textindex import BM25, TermCounts, Tokenizer
 
-__all__ = ["SearchDoc", "HybridIndex", "load_or_build", "index_key"]
+__all__ = [
+    "SearchDoc",
+    "HybridIndex",
+    "load_or_build",
+    "index_key",
+    "save_index",
+    "later",
+    "save_later",
+    "busy",
+    "flush_saves",
+]
 
 log = logging.getLogger("rongtong.advisor.index")
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _KEEP_BUILDS = 3
+# More dictionary words added or removed than this and every document is tokenised again.
+_MAX_WORD_CHANGES = 64
 
 
 @dataclass
@@ -75,11 +97,15 @@ def _sha256(path: str) -> str:
 class HybridIndex:
     """Searchable state: docs, BM25, faiss index over dense vectors, vector → doc map."""
 
-    def __init__(self, docs, tokenizer: Tokenizer, lexical, faiss_index, vec_doc, encoder):
+    def __init__(
+        self, docs, tokenizer: Tokenizer, lexical, faiss_index, vec_doc, encoder, texts=None
+    ):
         self.docs: list[SearchDoc] = docs
         self.tokenizer = tokenizer
         self.bm25 = lexical if isinstance(lexical, BM25) else BM25(lexical)
-        tokenizer.set_vocabulary(self.bm25.terms)
+        # each document's normalised lexical text (what was tokenised), when known
+        self.texts: list[str] | None = texts
+        tokenizer.set_vocabulary(self.bm25.vocab)
         self.faiss = faiss_index
         self.vec_doc = np.asarray(vec_doc, dtype=np.int32)
         self.encoder = encoder
@@ -89,6 +115,8 @@ class HybridIndex:
         self.build_seconds: float | None = None
         self.loaded_from_cache = False
         self.path: str | None = None
+        self.key: str | None = None
+        self.reused = {"documents": 0, "vectors": 0}  # from the base index (a live reload)
 
     # ------------------------------------------------------------------ pieces
 
@@ -202,6 +230,93 @@ def _verify(path: str) -> dict | None:
         return None
 
 
+def _lexical(
+    docs: list[SearchDoc], tokenizer: Tokenizer, base: HybridIndex | None
+) -> tuple[BM25, list[str], int]:
+    """BM25 over the docs, the normalised texts, and how many documents' counts were reused."""
+    reuse: dict[str, int] = {}
+    changed_words: frozenset[str] = frozenset()
+    if base is not None and base.texts is not None and len(base.texts) == base.bm25.n:
+        changed_words = tokenizer.extra_words ^ base.tokenizer.extra_words
+        if len(changed_words) <= _MAX_WORD_CHANGES:
+            for j, d in enumerate(base.docs):
+                reuse.setdefault(d.lexical, j)
+    counts = TermCounts(base.bm25 if reuse else None)
+    texts: list[str] = []
+    reused = 0
+    for d in docs:
+        j = reuse.get(d.lexical)
+        if j is not None:
+            text = base.texts[j]  # type: ignore[union-attr]
+            # jieba cuts a text by the dictionary words it contains, so a word added or removed
+            # that it does not contain leaves its tokens as they were. (Its total frequency does
+            # move, by 2000 a word: that could only tip a near-tie between two cuts of a text.)
+            if not changed_words or not any(w in text for w in changed_words):
+                counts.add_from_base(j)
+                texts.append(text)
+                reused += 1
+                continue
+        text = normalize(d.lexical)
+        counts.add_tokens(tokenizer.tokens(text, normalized=True))
+        texts.append(text)
+    return BM25.from_counts(counts), texts, reused
+
+
+def _vectors(
+    texts: list[str], encoder, base: HybridIndex | None, progress: bool | None
+) -> tuple[np.ndarray, int]:
+    """The vectors of the texts, taken from the base index where it encoded the same text."""
+    known: dict[str, int] = {}
+    matrix = None
+    if (
+        base is not None
+        and base.faiss is not None
+        and getattr(base.encoder, "name", None) == encoder.name
+        and base.faiss.d == encoder.dim
+    ):
+        base_texts = [t for d in base.docs for t in d.dense_texts]
+        if base_texts and len(base_texts) == base.faiss.ntotal:
+            for i, t in enumerate(base_texts):
+                known.setdefault(t, i)
+    have = [i for i, t in enumerate(texts) if t in known]
+    if have:
+        matrix = base.faiss.reconstruct_n(0, base.faiss.ntotal)  # type: ignore[union-attr]
+    missing = [i for i, t in enumerate(texts) if t not in known]
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    if have:
+        out[have] = matrix[[known[texts[i]] for i in have]]
+    if missing:
+        out[missing] = _encode_all(encoder, [texts[i] for i in missing], progress)
+    return out, len(have)
+
+
+def _build(
+    docs: list[SearchDoc],
+    encoder,
+    tokenizer: Tokenizer,
+    base: HybridIndex | None,
+    progress: bool | None,
+) -> HybridIndex:
+    import faiss
+
+    started = time.perf_counter()
+    bm25, texts, reused_docs = _lexical(docs, tokenizer, base)
+    dense: list[str] = []
+    vec_doc: list[int] = []
+    for i, d in enumerate(docs):
+        for t in d.dense_texts:
+            dense.append(t)
+            vec_doc.append(i)
+    vectors, reused_vectors = _vectors(dense, encoder, base, progress)
+    fidx = faiss.IndexFlatIP(encoder.dim)
+    if len(vectors):
+        fidx.add(vectors)
+    idx = HybridIndex(docs, tokenizer, bm25, fidx, vec_doc, encoder, texts=texts)
+    idx.build_seconds = time.perf_counter() - started
+    idx.reused = {"documents": reused_docs, "vectors": reused_vectors}
+    return idx
+
+
 def load_or_build(
     docs: list[SearchDoc],
     encoder,
@@ -209,24 +324,38 @@ def load_or_build(
     graph_hash: str,
     index_dir: str | None,
     progress: bool | None = None,
+    *,
+    base: HybridIndex | None = None,
 ) -> HybridIndex:
-    """The index for these docs and this encoder: from ``index_dir`` if valid, else built (and saved)."""
+    """The index for these docs and this encoder: from ``index_dir`` if valid, else built (and
+    saved). With ``base`` (the previous graph version's index) it is built from that one, and not
+    saved here: see :func:`save_index` and :func:`save_later`."""
     import faiss
 
     digest = docs_digest(docs)
     key = index_key(encoder.name, graph_hash, digest)
     iris = [d.iri for d in docs]
 
+    if base is not None:
+        idx = _build(docs, encoder, tokenizer, base, progress)
+        idx.key = key
+        return idx
+
     def _load(path: str, manifest: dict) -> HybridIndex | None:
         if manifest.get("iris") != iris or manifest.get("encoder") != encoder.name:
             return None
         with open(os.path.join(path, "bm25.pickle"), "rb") as fh:
-            bm25 = pickle.load(fh)  # our own file, verified by its checksum above
+            lexical = pickle.load(fh)  # our own file, verified by its checksum above
+        if not isinstance(lexical, dict) or not isinstance(lexical.get("bm25"), BM25):
+            return None
         fidx = faiss.read_index(os.path.join(path, "dense.faiss"))
         vec_doc = np.load(os.path.join(path, "vec_doc.npy"))
-        idx = HybridIndex(docs, tokenizer, bm25, fidx, vec_doc, encoder)
+        idx = HybridIndex(
+            docs, tokenizer, lexical["bm25"], fidx, vec_doc, encoder, texts=lexical.get("texts")
+        )
         idx.loaded_from_cache = True
         idx.path = path
+        idx.key = key
         return idx
 
     if index_dir:
@@ -237,10 +366,9 @@ def load_or_build(
                 found = _load(path, manifest)
                 if found is not None:
                     return found
-            except (OSError, ValueError, RuntimeError) as err:
+            except (OSError, ValueError, RuntimeError, pickle.UnpicklingError, EOFError) as err:
                 log.warning("index at %s unreadable (%s); rebuilding", path, err)
 
-    started = time.perf_counter()
     lock = os.path.join(index_dir, ".build.lock") if index_dir else None
     with _file_lock(lock) if lock else contextlib.nullcontext():
         if index_dir:  # another process may have built it while we waited
@@ -250,30 +378,119 @@ def load_or_build(
                     found = _load(os.path.join(index_dir, key), manifest)
                     if found is not None:
                         return found
-                except (OSError, ValueError, RuntimeError):
+                except (OSError, ValueError, RuntimeError, pickle.UnpicklingError, EOFError):
                     pass
-        lexical_tokens = [tokenizer.tokens(d.lexical) for d in docs]
-        texts: list[str] = []
-        vec_doc: list[int] = []
-        for i, d in enumerate(docs):
-            for t in d.dense_texts:
-                texts.append(t)
-                vec_doc.append(i)
-        vectors = _encode_all(encoder, texts, progress)
-        fidx = faiss.IndexFlatIP(encoder.dim)
-        if len(vectors):
-            fidx.add(vectors)
-        idx = HybridIndex(docs, tokenizer, lexical_tokens, fidx, vec_doc, encoder)
-        idx.build_seconds = time.perf_counter() - started
+        idx = _build(docs, encoder, tokenizer, None, progress)
+        idx.key = key
         if index_dir:
-            try:
-                idx.path = _save(index_dir, key, idx, iris, graph_hash)
-            except (
-                OSError,
-                RuntimeError,
-            ) as err:  # read-only or full cache: not fatal (faiss raises RuntimeError)
-                log.warning("could not save the search index under %s: %s", index_dir, err)
+            save_index(idx, index_dir, graph_hash)
     return idx
+
+
+def save_index(idx: HybridIndex, index_dir: str, graph_hash: str) -> None:
+    """Write the index under ``index_dir`` (unless a sound copy is there); never raises on a
+    read-only or full cache."""
+    key = idx.key or index_key(idx.encoder.name, graph_hash, docs_digest(idx.docs))
+    try:
+        if _verify(os.path.join(index_dir, key)) is not None:
+            idx.path = os.path.join(index_dir, key)
+            return
+        idx.path = _save(index_dir, key, idx, [d.iri for d in idx.docs], graph_hash)
+    except (OSError, RuntimeError) as err:  # faiss raises RuntimeError
+        log.warning("could not save the search index under %s: %s", index_dir, err)
+
+
+class _Later:
+    """Background jobs (cache writes, warm-ups) that run once no newer job of the same key came
+    for ``delay`` seconds (a daemon timer), so a burst of reloads does the work once, after the
+    last — and never start while a :func:`busy` block is open (a reload is being built)."""
+
+    def __init__(self) -> None:
+        self._reset()
+        if hasattr(os, "register_at_fork"):  # a forked worker has none of the parent's timers
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition()
+        self._busy = 0
+        self._pending: dict[object, tuple[threading.Timer, Callable[[], None], bool]] = {}
+
+    def schedule(self, key: object, job: Callable[[], None], delay: float, at_exit: bool) -> None:
+        timer = threading.Timer(delay, lambda: self._run(key, timer))
+        timer.daemon = True
+        with self._cond:
+            old = self._pending.get(key)
+            if old is not None:
+                old[0].cancel()
+            self._pending[key] = (timer, job, at_exit)
+        timer.start()
+
+    def _run(self, key: object, timer: threading.Timer) -> None:
+        with self._cond:
+            while self._busy:
+                self._cond.wait()
+            entry = self._pending.get(key)
+            if entry is None or entry[0] is not timer:
+                return  # superseded or flushed
+            del self._pending[key]
+        _guarded(entry[1])
+
+    @contextlib.contextmanager
+    def busy(self):
+        with self._cond:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify_all()
+
+    def flush(self, exiting: bool = False) -> None:
+        with self._cond:
+            pending = list(self._pending.values())
+            self._pending.clear()
+        for timer, job, at_exit in pending:
+            timer.cancel()
+            if at_exit or not exiting:
+                _guarded(job)
+
+
+def _guarded(job: Callable[[], None]) -> None:
+    try:
+        job()
+    except Exception:  # noqa: BLE001 - background work must never break the service
+        log.exception("background job of the advisor failed")
+
+
+_LATER = _Later()
+SAVE_DELAY = 3.0
+
+
+def later(
+    key: object, job: Callable[[], None], delay: float | None = None, *, at_exit: bool = True
+) -> None:
+    """Run ``job`` in the background once no newer job for ``key`` came for ``delay`` seconds
+    (default :data:`SAVE_DELAY`) and no :func:`busy` block is open; ``at_exit``: still run it
+    when the process exits first (a cache write; not a warm-up)."""
+    _LATER.schedule(key, job, SAVE_DELAY if delay is None else delay, at_exit)
+
+
+save_later = later
+
+
+def busy():
+    """A context manager: background jobs (:func:`later`) wait while it is open — a reload wraps
+    its validation and build in it, so a cache write or warm-up does not slow it down."""
+    return _LATER.busy()
+
+
+def flush_saves() -> None:
+    """Run the pending background jobs now (tests, benchmarks)."""
+    _LATER.flush()
+
+
+atexit.register(_LATER.flush, exiting=True)
 
 
 def _save(index_dir, key, idx: HybridIndex, iris, graph_hash) -> str:
@@ -285,7 +502,9 @@ def _save(index_dir, key, idx: HybridIndex, iris, graph_hash) -> str:
         faiss.write_index(idx.faiss, os.path.join(tmp, "dense.faiss"))
         np.save(os.path.join(tmp, "vec_doc.npy"), idx.vec_doc)
         with open(os.path.join(tmp, "bm25.pickle"), "wb") as fh:
-            pickle.dump(idx.bm25, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {"bm25": idx.bm25, "texts": idx.texts}, fh, protocol=pickle.HIGHEST_PROTOCOL
+            )
         files = {
             n: _sha256(os.path.join(tmp, n)) for n in ("dense.faiss", "vec_doc.npy", "bm25.pickle")
         }

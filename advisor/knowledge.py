@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -89,8 +90,15 @@ class Entity:
         return self.iri[len(RTD) :] if self.iri.startswith(RTD) else self.iri.rsplit("#", 1)[-1]
 
 
+_SHORT: dict[str, str] = {}
+
+
 def _short(pred: str) -> str:
     """Compact predicate keys: rt:years → 'rt:years', skos:prefLabel → 'skos:prefLabel'."""
+    short = _SHORT.get(pred)
+    if short is not None:
+        return short
+    short = pred
     for prefix, ns in (
         ("rt:", RT),
         ("skos:", SKOS),
@@ -102,34 +110,255 @@ def _short(pred: str) -> str:
         ("ceterms:", CETERMS),
     ):
         if pred.startswith(ns):
-            return prefix + pred[len(ns) :]
-    if pred == RDF_TYPE:
-        return "a"
-    return pred
+            short = prefix + pred[len(ns) :]
+            break
+    else:
+        if pred == RDF_TYPE:
+            short = "a"
+    if len(_SHORT) < 10000:
+        _SHORT[pred] = short
+    return short
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDFLIB: tuple | None = None
+
+
+def _rdflib_terms() -> tuple:
+    global _RDFLIB
+    if _RDFLIB is None:
+        from rdflib import BNode, Literal, URIRef
+
+        _RDFLIB = (URIRef, Literal, BNode)
+    return _RDFLIB
 
 
 def _node(value) -> Any:
-    """rdflib or pyoxigraph node → str (IRI), ``Lit`` or "_:id" (blank node)."""
-    from rdflib import BNode, Literal, URIRef
+    """rdflib or pyoxigraph node → str (IRI), ``Lit`` or "_:id" (blank node).
 
-    if isinstance(value, URIRef):
-        return str(value)
-    if isinstance(value, Literal):
-        dt = str(value.datatype) if value.datatype is not None else None
-        return Lit(str(value), value.language or None, dt)
-    if isinstance(value, BNode):
-        return "_:" + str(value)
-    if isinstance(value, str):
-        return value
-    cls = type(value).__name__
-    if cls == "NamedNode":
-        return value.value
-    if cls == "Literal":
-        dt = value.datatype.value if getattr(value, "datatype", None) is not None else None
-        return Lit(value.value, getattr(value, "language", None) or None, dt)
-    if cls == "BlankNode":
-        return "_:" + value.value
-    return Lit(str(value))
+    A pyoxigraph term gives what the equal rdflib term would (``kg.terms.to_rdflib``): a language-
+    tagged or xsd:string literal has no datatype, and a typed literal takes rdflib's lexical form.
+    """
+    convert = _CONVERTERS.get(type(value))
+    if convert is None:
+        convert = _converter(type(value))
+    return convert(value)
+
+
+def _rdflib_literal(value) -> Lit:
+    dt = str(value.datatype) if value.datatype is not None else None
+    return Lit(str(value), value.language or None, dt)
+
+
+def _ox_literal(value) -> Lit:
+    lang = value.language
+    if lang:
+        return Lit(value.value, lang, None)
+    dt = value.datatype.value if value.datatype is not None else None
+    if dt is None or dt == _XSD_STRING:
+        return Lit(value.value)
+    return _typed(value.value, dt)
+
+
+def _converter(cls: type):
+    """How to convert a term of this class (found once per class: isinstance on rdflib's
+    classes is slow, and a snapshot converts a quarter of a million terms)."""
+    URIRef, Literal, BNode = _rdflib_terms()
+    if issubclass(cls, URIRef):
+        convert = str
+    elif issubclass(cls, Literal):
+        convert = _rdflib_literal
+    elif issubclass(cls, BNode):
+        convert = lambda v: "_:" + str(v)  # noqa: E731
+    elif issubclass(cls, str):
+        convert = str
+    elif cls.__name__ == "NamedNode":
+        convert = lambda v: v.value  # noqa: E731
+    elif cls.__name__ == "Literal":
+        convert = _ox_literal
+    elif cls.__name__ == "BlankNode":
+        convert = lambda v: "_:" + v.value  # noqa: E731
+    else:
+        convert = lambda v: Lit(str(v))  # noqa: E731
+    _CONVERTERS[cls] = convert
+    return convert
+
+
+_CONVERTERS: dict[type, Any] = {}
+
+
+_TYPED: dict[tuple[str, str], Lit] = {}
+
+
+def _typed(text: str, datatype: str) -> Lit:
+    """A typed literal in rdflib's lexical form (rdflib normalises some, e.g. "01"^^xsd:integer)."""
+    key = (text, datatype)
+    lit = _TYPED.get(key)
+    if lit is None:
+        URIRef, Literal, _ = _rdflib_terms()
+        value = Literal(text, datatype=URIRef(datatype))
+        lit = Lit(str(value), None, str(value.datatype))
+        if len(_TYPED) < 50000:
+            _TYPED[key] = lit
+    return lit
+
+
+def _rows_fast(graph, name: str, subject: str | None = None):
+    """The named query's rows as pyoxigraph terms straight from an Oxigraph store (no rdflib
+    terms on the way), or None when the graph is not held in one."""
+    store = getattr(getattr(graph, "backend", None), "store", None)
+    queries = getattr(graph, "queries", None)
+    if store is None or queries is None or type(store).__name__ != "Store":
+        return None
+    try:
+        import pyoxigraph as ox
+
+        text = queries.get(name).text
+        if subject is None:
+            solutions = store.query(text)
+        else:
+            solutions = store.query(text, substitutions={ox.Variable("s"): ox.NamedNode(subject)})
+        names = [v.value for v in solutions.variables]
+        if names[:3] != ["s", "p", "o"]:
+            return None
+        return [{"s": sol[0], "p": sol[1], "o": sol[2]} for sol in solutions]
+    except Exception as err:  # noqa: BLE001 - the general path below is always right
+        log.debug("fast snapshot query unavailable (%s)", err)
+        return None
+
+
+QUERY = "advisor-triples"
+
+
+def _entities(rows) -> dict[str, Entity]:
+    ents: dict[str, Entity] = {}
+    for row in rows:
+        s, p, o = row["s"], row["p"], row["o"]
+        s = _node(s)
+        if not isinstance(s, str):
+            continue
+        ent = ents.get(s)
+        if ent is None:
+            ent = ents[s] = Entity(s)
+        p = _short(_node(p))
+        o = _node(o)
+        if p == "a":
+            if isinstance(o, str):
+                ent.types.add(o[len(RT) :] if o.startswith(RT) else o)
+            continue
+        ent.props[p].append(o)
+    for ent in ents.values():
+        ent.kind = next((k for k in KIND_ORDER if k in ent.types), "")
+        if not ent.kind and ent.types:
+            t = sorted(ent.types)[0]
+            ent.kind = re.split(r"[#/]", t)[-1]
+    return ents
+
+
+# The relations the answers follow: index name -> {key: [resource or (resource, predicate)]};
+# "_notations" (normalised code -> resources) gives ``by_notation``.
+_INDEXES = (
+    "routes_from",
+    "routes_to",
+    "routes_by_mech",
+    "routes_by_region",
+    "facts_about",
+    "occlinks_by_prog",
+    "occlinks_by_occ",
+    "credlinks_by_subject",
+    "credlinks_by_cred",
+    "fits_by_interest",
+    "fits_by_target",
+    "progs_by_class",
+    "classes_by_cat",
+    "cats_by_field",
+    "classprog_from",
+    "children",  # skos:broader / rt:group / rt:partOf inverse
+    "about_by_misc",
+    "inst_by_stage",
+    "generic_links",  # o -> (s, p)
+    "required_by",  # occupation/group -> licences
+    "progs_by_field",
+    "_notations",
+)
+_ROUTES = {"Route", "Transfer", "TitleRoute"}
+
+
+def _entries(iri: str, ent: Entity):
+    """The index entries one resource makes: (index name, key, value), in index order."""
+    props, t = ent.props, ent.types
+
+    def iris(pred: str) -> list[str]:
+        return [v for v in props.get(pred, ()) if isinstance(v, str)]
+
+    if t & _ROUTES:
+        for f in iris("rt:from"):
+            yield "routes_from", f, iri
+        for to in iris("rt:to"):
+            yield "routes_to", to, iri
+        for m in iris("rt:mechanism"):
+            yield "routes_by_mech", m, iri
+        for r in iris("rt:region"):
+            yield "routes_by_region", r, iri
+    if "Fact" in t:
+        for a in iris("rt:about"):
+            yield "facts_about", a, iri
+    if "OccupationLink" in t:
+        for p in iris("rt:programme"):
+            yield "occlinks_by_prog", p, iri
+        for o in iris("rt:occupation"):
+            yield "occlinks_by_occ", o, iri
+    if "CredentialLink" in t:
+        for p in iris("rt:programme") + iris("rt:occupation"):
+            yield "credlinks_by_subject", p, iri
+        for c in iris("rt:credential"):
+            yield "credlinks_by_cred", c, iri
+    if "InterestFit" in t:
+        for i in iris("rt:interest"):
+            yield "fits_by_interest", i, iri
+        for f in iris("rt:fits"):
+            yield "fits_by_target", f, iri
+    if "Programme" in t:
+        for c in iris("rt:programmeClass"):
+            yield "progs_by_class", c, iri
+        for f in iris("rt:field"):
+            yield "progs_by_field", f, iri
+    for r in iris("rt:requiredFor"):
+        yield "required_by", r, iri
+    if "ProgrammeClass" in t:
+        for c in iris("rt:category"):
+            yield "classes_by_cat", c, iri
+    if "ProgrammeCategory" in t:
+        for f in iris("rt:field"):
+            yield "cats_by_field", f, iri
+    if "ClassProgression" in t:
+        for c in iris("rt:fromClass"):
+            yield "classprog_from", c, iri
+    if "Misconception" in t:
+        for a in iris("rt:about"):
+            yield "about_by_misc", a, iri
+    if "InstitutionType" in t:
+        for s in iris("rt:providesStage"):
+            yield "inst_by_stage", s, iri
+    for p in ("skos:broader", "rt:group", "rt:partOf"):
+        for b in iris(p):
+            yield "children", b, iri
+    for n in props.get("skos:notation", ()):
+        if isinstance(n, Lit):
+            yield "_notations", normalize(n.text), iri
+    for p, vals in props.items():
+        if p.startswith("rt:") or p.startswith("skos:related") or p.startswith("rdfs:seeAlso"):
+            for v in vals:
+                if isinstance(v, str):
+                    yield "generic_links", v, (iri, p)
+
+
+def _owner(value) -> str:
+    return value[0] if isinstance(value, tuple) else value
+
+
+def _holds_bnode(ent: Entity) -> bool:
+    return any(type(v) is str and v.startswith("_:") for vals in ent.props.values() for v in vals)
 
 
 class Knowledge:
@@ -137,37 +366,45 @@ class Knowledge:
 
     def __init__(self, rows, version: dict | None = None):
         self.version = dict(version or {})
-        self.entities: dict[str, Entity] = {}
-        ents = self.entities
-        for row in rows:
-            s, p, o = row["s"], row["p"], row["o"]
-            s = _node(s)
-            if not isinstance(s, str):
-                continue
-            ent = ents.get(s)
-            if ent is None:
-                ent = ents[s] = Entity(s)
-            p = _short(_node(p))
-            o = _node(o)
-            if p == "a":
-                if isinstance(o, str):
-                    ent.types.add(o[len(RT) :] if o.startswith(RT) else o)
-                continue
-            ent.props[p].append(o)
-        for ent in ents.values():
-            ent.kind = next((k for k in KIND_ORDER if k in ent.types), "")
-            if not ent.kind and ent.types:
-                t = sorted(ent.types)[0]
-                ent.kind = re.split(r"[#/]", t)[-1]
+        self.entities: dict[str, Entity] = _entities(rows)
         self._index()
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
     def from_graph(cls, graph) -> Knowledge:
-        rows = graph.query("advisor-triples")
+        rows = _rows_fast(graph, QUERY)
+        if rows is None:
+            rows = graph.query(QUERY)
         version = getattr(graph, "version", None) or {}
         return cls(rows, version)
+
+    def updated(self, graph, changed: Iterable[str]) -> Knowledge:
+        """The snapshot of ``graph``, which differs from this one's graph only in the triples
+        about the ``changed`` resources: those are read again (one small query each), every
+        other entity is shared with this snapshot (entities are never modified once built)."""
+        new = Knowledge.__new__(Knowledge)
+        new.version = dict(getattr(graph, "version", None) or {})
+        entities = dict(self.entities)
+        refreshed = set(changed) | getattr(self, "bnode_holders", set())
+        for iri in sorted(refreshed):
+            rows = _rows_fast(graph, QUERY, iri)
+            if rows is None:
+                from rdflib import URIRef
+
+                query = graph.queries.get(QUERY)
+                rows = graph.backend.select(query.text, {"s": URIRef(iri)})
+            ent = _entities(rows).get(iri)
+            if ent is None:
+                entities.pop(iri, None)
+            else:
+                entities[iri] = ent  # in its place when it was there, else at the end
+        new.entities = entities
+        if isinstance(getattr(self, "_indexes", None), dict):
+            new._reindex(self, refreshed)
+        else:
+            new._index()
+        return new
 
     # ------------------------------------------------------------------ access
 
@@ -283,99 +520,55 @@ class Knowledge:
     # ------------------------------------------------------------------ indexes
 
     def _index(self) -> None:
-        self.routes_from: dict[str, list[str]] = defaultdict(list)
-        self.routes_to: dict[str, list[str]] = defaultdict(list)
-        self.routes_by_mech: dict[str, list[str]] = defaultdict(list)
-        self.routes_by_region: dict[str, list[str]] = defaultdict(list)
-        self.facts_about: dict[str, list[str]] = defaultdict(list)
-        self.occlinks_by_prog: dict[str, list[str]] = defaultdict(list)
-        self.occlinks_by_occ: dict[str, list[str]] = defaultdict(list)
-        self.credlinks_by_subject: dict[str, list[str]] = defaultdict(list)
-        self.credlinks_by_cred: dict[str, list[str]] = defaultdict(list)
-        self.fits_by_interest: dict[str, list[str]] = defaultdict(list)
-        self.fits_by_target: dict[str, list[str]] = defaultdict(list)
-        self.progs_by_class: dict[str, list[str]] = defaultdict(list)
-        self.classes_by_cat: dict[str, list[str]] = defaultdict(list)
-        self.cats_by_field: dict[str, list[str]] = defaultdict(list)
-        self.classprog_from: dict[str, list[str]] = defaultdict(list)
-        self.children: dict[str, list[str]] = defaultdict(
-            list
-        )  # skos:broader / rt:group / rt:partOf inverse
-        self.about_by_misc: dict[str, list[str]] = defaultdict(list)
-        self.inst_by_stage: dict[str, list[str]] = defaultdict(list)
-        self.by_notation: dict[str, str] = {}
-        self.generic_links: dict[str, list[tuple[str, str]]] = defaultdict(list)  # o -> (s, p)
-        self.required_by: dict[str, list[str]] = defaultdict(list)  # occupation/group -> licences
-        self.progs_by_field: dict[str, list[str]] = defaultdict(list)
-
+        indexes: dict[str, dict] = {name: defaultdict(list) for name in _INDEXES}
+        holders: set[str] = set()
         for iri, ent in self.entities.items():
-            t = ent.types
-            if t & {"Route", "Transfer", "TitleRoute"}:
-                for f in self.iris(iri, "rt:from"):
-                    self.routes_from[f].append(iri)
-                for to in self.iris(iri, "rt:to"):
-                    self.routes_to[to].append(iri)
-                for m in self.iris(iri, "rt:mechanism"):
-                    self.routes_by_mech[m].append(iri)
-                for r in self.iris(iri, "rt:region"):
-                    self.routes_by_region[r].append(iri)
-            if "Fact" in t:
-                for a in self.iris(iri, "rt:about"):
-                    self.facts_about[a].append(iri)
-            if "OccupationLink" in t:
-                for p in self.iris(iri, "rt:programme"):
-                    self.occlinks_by_prog[p].append(iri)
-                for o in self.iris(iri, "rt:occupation"):
-                    self.occlinks_by_occ[o].append(iri)
-            if "CredentialLink" in t:
-                for p in self.iris(iri, "rt:programme") + self.iris(iri, "rt:occupation"):
-                    self.credlinks_by_subject[p].append(iri)
-                for c in self.iris(iri, "rt:credential"):
-                    self.credlinks_by_cred[c].append(iri)
-            if "InterestFit" in t:
-                for i in self.iris(iri, "rt:interest"):
-                    self.fits_by_interest[i].append(iri)
-                for f in self.iris(iri, "rt:fits"):
-                    self.fits_by_target[f].append(iri)
-            if "Programme" in t:
-                for c in self.iris(iri, "rt:programmeClass"):
-                    self.progs_by_class[c].append(iri)
-            if "Programme" in t:
-                for f in self.iris(iri, "rt:field"):
-                    self.progs_by_field[f].append(iri)
-            for r in self.iris(iri, "rt:requiredFor"):
-                self.required_by[r].append(iri)
-            if "ProgrammeClass" in t:
-                for c in self.iris(iri, "rt:category"):
-                    self.classes_by_cat[c].append(iri)
-            if "ProgrammeCategory" in t:
-                for f in self.iris(iri, "rt:field"):
-                    self.cats_by_field[f].append(iri)
-            if "ClassProgression" in t:
-                for c in self.iris(iri, "rt:fromClass"):
-                    self.classprog_from[c].append(iri)
-            if "Misconception" in t:
-                for p in ("rt:about",):
-                    for a in self.iris(iri, p):
-                        self.about_by_misc[a].append(iri)
-            if "InstitutionType" in t:
-                for s in self.iris(iri, "rt:providesStage"):
-                    self.inst_by_stage[s].append(iri)
-            for p in ("skos:broader", "rt:group", "rt:partOf"):
-                for b in self.iris(iri, p):
-                    self.children[b].append(iri)
-            for n in self.values(iri, "skos:notation"):
-                if isinstance(n, Lit):
-                    self.by_notation.setdefault(normalize(n.text), iri)
-            for p, vals in ent.props.items():
-                if (
-                    p.startswith("rt:")
-                    or p.startswith("skos:related")
-                    or p.startswith("rdfs:seeAlso")
-                ):
-                    for v in vals:
-                        if isinstance(v, str):
-                            self.generic_links[v].append((iri, p))
+            for name, key, value in _entries(iri, ent):
+                indexes[name][key].append(value)
+            if _holds_bnode(ent):
+                holders.add(iri)
+        self._set_indexes(indexes, holders)
+
+    def _set_indexes(self, indexes: dict[str, dict], holders: set[str]) -> None:
+        self._indexes = indexes
+        for name in _INDEXES:
+            setattr(self, name, indexes[name])
+        # first resource (in snapshot order) with a code
+        self.by_notation: dict[str, str] = {k: v[0] for k, v in indexes["_notations"].items() if v}
+        # resources whose description holds a blank node: its id is new in every load of the
+        # graph, so an updated snapshot reads them again
+        self.bnode_holders: set[str] = holders
+
+    def _reindex(self, old: Knowledge, refreshed: set[str]) -> None:
+        """The indexes, from ``old``'s: only the entries of the ``refreshed`` resources (read
+        again; the other entities are the same objects) are taken out and put back, each list
+        keeping the order a full :meth:`_index` gives (snapshot order)."""
+        pos = {iri: i for i, iri in enumerate(self.entities)}
+        touched: dict[tuple[str, str], list] = {}
+        for iri in refreshed:
+            ent = old.entities.get(iri)
+            if ent is not None:
+                for name, key, _value in _entries(iri, ent):
+                    touched.setdefault((name, key), [])
+        for iri in sorted(refreshed, key=lambda i: pos.get(i, -1)):
+            ent = self.entities.get(iri)
+            if ent is not None:
+                for name, key, value in _entries(iri, ent):
+                    touched.setdefault((name, key), []).append(value)
+        indexes = {name: defaultdict(list, old._indexes[name]) for name in _INDEXES}
+        for (name, key), added in touched.items():
+            kept = [v for v in old._indexes[name].get(key, ()) if _owner(v) not in refreshed]
+            merged = kept + added
+            if kept and added:
+                merged.sort(key=lambda v: pos[_owner(v)])  # stable: an entity's own order stays
+            if merged:
+                indexes[name][key] = merged
+            else:
+                indexes[name].pop(key, None)
+        holders = (old.bnode_holders - refreshed) | {
+            iri for iri in refreshed if iri in self.entities and _holds_bnode(self.entities[iri])
+        }
+        self._set_indexes(indexes, holders)
 
     # ------------------------------------------------------------------ catalogue helpers
 

@@ -12,21 +12,27 @@ requests finish on the graph they started with. A reload:
    runs on the resources the edit touched (and the resources that point at any whose type changed
    or that was removed) unless a shapes file changed, when it runs on everything; the checks run
    on the whole new graph. An error that the last good files already had does not block (it is
-   not the edit's fault); ``rongtong validate`` remains the full gate;
-3. builds the new graph and, through ``build_extra``, what the service needs on it (the advisor
-   and its search index), off to the side, while the old snapshot keeps serving;
+   not the edit's fault); ``rongtong validate`` remains the full gate. What the edit touched is
+   found by comparing each changed file's old and new triples (as N-Triples lines), so only the
+   changed files are parsed twice;
+3. builds the new graph — serving the store validation just loaded, not loading the files again —
+   and, through ``build_extra``, what the service needs on it (the advisor and its search index),
+   off to the side, while the old snapshot keeps serving. ``build_extra`` is told which resources'
+   triples changed (:class:`Changes`), so the advisor redoes only their part;
 4. swaps: one assignment of the new snapshot. If validation or building fails, the old snapshot
    stays, the failure is logged, and :meth:`Reloader.health` says ``"degraded"`` with the error
    (``file:line: message``) until a good edit recovers.
 
-kg knows nothing of the advisor or Flask: ``build_extra(graph, previous_snapshot)`` is supplied
-by the service (see ``web/reload.py``).
+kg knows nothing of the advisor or Flask: ``build_extra(graph, previous_snapshot, changes=...)``
+is supplied by the service (see ``web/reload.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
+import inspect
 import logging
 import os
 import re
@@ -38,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -48,7 +54,9 @@ __all__ = [
     "Snapshot",
     "Reloader",
     "ChangeCheck",
+    "Changes",
     "Baseline",
+    "graph_from_store",
     "check_change",
     "install_sighup",
     "live_reloaders",
@@ -86,15 +94,28 @@ def _now() -> str:
 # ----------------------------------------------------------------------------- validating a change
 
 
-def _read_tree(root: Path) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
-    """(data files, shapes files, check files) by relative name -> bytes."""
+class Tree(NamedTuple):
+    """The ontology's files by relative name -> bytes."""
+
+    data: dict[str, bytes]
+    shapes: dict[str, bytes]
+    checks: dict[str, bytes]
+    queries: dict[str, bytes]
+
+
+def _read_tree(root: Path) -> Tree:
+    """(data files, shapes files, check files, named queries) by relative name -> bytes."""
     data = {p.relative_to(root).as_posix(): p.read_bytes() for p in data_files(root)}
     shapes = {p.relative_to(root).as_posix(): p.read_bytes() for p in shape_files(root)}
     checks = {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted((root / "checks").glob("*.rq"))
     }
-    return data, shapes, checks
+    queries = {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "queries").glob("*.rq"))
+    }
+    return Tree(data, shapes, checks, queries)
 
 
 @dataclass
@@ -107,18 +128,48 @@ class Baseline:
     check_rows: dict[str, set[tuple]] = field(
         default_factory=dict
     )  # check text hash -> error row keys
+    queries: dict[str, bytes] = field(default_factory=dict)
+    # data file -> its triples as N-Triples lines (kept for the files an edit touched)
+    lines: dict[str, frozenset[bytes]] = field(default_factory=dict)
+    # the Oxigraph store holding exactly these data files, when one was kept (never written to)
+    loaded: ox.Store | None = None
 
     @classmethod
     def capture(cls, root: Path) -> Baseline:
-        data, shapes, checks = _read_tree(root)
-        return cls(data, shapes, checks)
+        tree = _read_tree(root)
+        return cls(tree.data, tree.shapes, tree.checks, queries=tree.queries)
 
     def store(self) -> ox.Store:
+        if self.loaded is not None:
+            return self.loaded
         store = ox.Store()
         for body in self.data.values():
             with contextlib.suppress(SyntaxError):  # a baseline is known to parse; be safe anyway
                 store.load(body, format=ox.RdfFormat.TURTLE)
+        self.loaded = store
         return store
+
+    def nt_lines(self, name: str) -> frozenset[bytes]:
+        found = self.lines.get(name)
+        if found is None:
+            try:
+                found = _nt_lines(self.data[name])
+            except SyntaxError:
+                found = frozenset()
+            self.lines[name] = found
+        return found
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between the last good files and the ones validated.
+
+    ``subjects``: the resources (IRIs) whose triples differ — what a cache built on the old graph
+    must read again; None when that is not known (no baseline, or a named query changed, which
+    may change what the caches read), so they rebuild from scratch."""
+
+    files: tuple[str, ...] = ()
+    subjects: frozenset[str] | None = None
 
 
 @dataclass
@@ -133,6 +184,27 @@ class ChangeCheck:
     baseline: Baseline | None = (
         None  # the files just validated: the next baseline if they are served
     )
+    store: ox.Store | None = None  # the validated data, loaded (the new graph can serve it)
+    changes: Changes | None = None
+
+
+def _nt_lines(body: bytes) -> frozenset[bytes]:
+    """The triples of one Turtle file as N-Triples lines: Oxigraph writes every term in one
+    canonical form, so two versions of a file compare line by line (blank nodes aside, whose
+    labels are new in every parse)."""
+    store = ox.Store()
+    store.load(body, format=ox.RdfFormat.TURTLE)
+    dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return frozenset(line for line in dumped.splitlines() if line)
+
+
+def _parse_lines(lines: set[bytes] | frozenset[bytes]) -> list[ox.Triple]:
+    if not lines:
+        return []
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(b"\n".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES)
+    ]
 
 
 _PARSER_PREFIX = re.compile(
@@ -145,13 +217,6 @@ def _parse_error(name: str, exc: SyntaxError) -> str:
     where = name + (f":{line}" if line else "") + (f":{col}" if line and col else "")
     text = str(exc.msg if getattr(exc, "msg", None) else exc).strip()
     return f"{where}: {_PARSER_PREFIX.sub('', text)}"
-
-
-def _triples(body: bytes) -> set[ox.Triple]:
-    return {
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(body, format=ox.RdfFormat.TURTLE)
-    }
 
 
 class _Lines:
@@ -214,20 +279,22 @@ def _name(store: ox.Store, iri: str | None) -> str:
     return f"{_short(iri)} ({label})" if label else _short(iri)
 
 
-def _focus(
-    old: dict[str, set[ox.Triple]], new: dict[str, set[ox.Triple]], store: ox.Store
-) -> set[str]:
-    """Resources whose description changed, plus the resources pointing at any whose type changed
-    or that disappeared (their sh:class constraints may now fail)."""
+def _changed_subjects(delta: list[ox.Triple]) -> tuple[set[str], set[str]]:
+    """(resources with a triple added or removed, those of them whose rdf:type changed)."""
     changed: set[str] = set()
     retyped: set[str] = set()
-    for name in set(old) | set(new):
-        before, after = old.get(name, set()), new.get(name, set())
-        for t in before ^ after:
-            if isinstance(t.subject, ox.NamedNode):
-                changed.add(t.subject.value)
-                if t.predicate.value == RDF_TYPE:
-                    retyped.add(t.subject.value)
+    for t in delta:
+        if isinstance(t.subject, ox.NamedNode):
+            changed.add(t.subject.value)
+            if t.predicate.value == RDF_TYPE:
+                retyped.add(t.subject.value)
+    return changed, retyped
+
+
+def _focus(delta: list[ox.Triple], store: ox.Store) -> set[str]:
+    """Resources whose description changed, plus the resources pointing at any whose type changed
+    or that disappeared (their sh:class constraints may now fail)."""
+    changed, retyped = _changed_subjects(delta)
     for iri in changed:
         node = ox.NamedNode(iri)
         if next(iter(store.quads_for_pattern(node, None, None)), None) is None:
@@ -392,15 +459,19 @@ def _row_key(check: Any, row: dict) -> tuple:
     )
 
 
-def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
-    """Validate the ontology files now under ``root``; with a baseline, only new errors count."""
+def check_change(
+    root: str | Path, baseline: Baseline | None, tree: Tree | None = None
+) -> ChangeCheck:
+    """Validate the ontology files now under ``root`` (or ``tree``, their bytes as read); with a
+    baseline, only new errors count. On success the result holds the loaded store and what
+    changed (the triples' subjects), for building the new graph and its caches from them."""
     from rdflib import URIRef
 
     from kg.checks import Check, format_message, load_checks
 
     root = resolve_ontology_dir(root)
     t0 = time.perf_counter()
-    data, shapes, checks_files = _read_tree(root)
+    data, shapes, checks_files, queries = tree if tree is not None else _read_tree(root)
     seconds: dict[str, float] = {}
     changed = sorted(
         name
@@ -419,23 +490,18 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
             if checks_files.get(n) != baseline.checks.get(n)
         )
 
-    # 1. parse: every data file into one store; the changed ones also as triple sets
+    # 1. parse: every data file into one store (the new graph's, if all goes well)
     store = ox.Store()
     errors: list[str] = []
-    new_sets: dict[str, set[ox.Triple]] = {}
     for name in sorted(data):
-        body = data[name]
         try:
-            if baseline is not None and name in changed:
-                new_sets[name] = _triples(body)
-                store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in new_sets[name])
-            else:
-                store.load(body, format=ox.RdfFormat.TURTLE)
+            store.load(data[name], format=ox.RdfFormat.TURTLE)
         except SyntaxError as exc:
             errors.append(_parse_error(name, exc))
     for name in sorted(shapes):
         try:
-            ox.parse(shapes[name], format=ox.RdfFormat.TURTLE)
+            for _ in ox.parse(shapes[name], format=ox.RdfFormat.TURTLE):
+                pass
         except SyntaxError as exc:
             errors.append(_parse_error(name, exc))
     seconds["parse"] = time.perf_counter() - t0
@@ -443,18 +509,30 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
         result.errors, result.seconds = errors, seconds
         return result
 
+    # what changed, triple by triple: the changed files' old and new versions compared
+    t1 = time.perf_counter()
+    nt_new: dict[str, frozenset[bytes]] = {}
+    delta: list[ox.Triple] = []
+    if baseline is not None:
+        for name in changed:
+            after = _nt_lines(data[name]) if name in data else frozenset()
+            if name in data:
+                nt_new[name] = after
+            before = baseline.nt_lines(name) if name in baseline.data else frozenset()
+            delta += _parse_lines(before - after) + _parse_lines(after - before)
+        subjects: frozenset[str] | None = frozenset(_changed_subjects(delta)[0])
+        if queries != baseline.queries:
+            subjects = None  # what the caches read may be different
+        result.changes = Changes(tuple(changed), subjects)
+    else:
+        result.changes = Changes(tuple(changed), None)
+    seconds["diff"] = time.perf_counter() - t1
+
     # 2. SHACL on the resources the edit touched
     t1 = time.perf_counter()
     focus: set[str] | None = None
     if baseline is not None and not shapes_changed:
-        old_sets = {}
-        for name in changed:
-            if name in baseline.data:
-                try:
-                    old_sets[name] = _triples(baseline.data[name])
-                except SyntaxError:
-                    old_sets[name] = set()
-        focus = _focus(old_sets, new_sets, store)
+        focus = _focus(delta, store)
     result.focus = None if focus is None else len(focus)
     shapes_graph = _shapes_graph(shapes)
     shacl_new = _shacl_errors(_subgraph(store, focus), shapes_graph, focus)
@@ -483,7 +561,10 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
     if new_keys and baseline is not None:
         old_keys: set[tuple] = set()
         missing = []
+        with_rows = {v[0].name for v in new_keys.values()}
         for check in checks:
+            if check.name not in with_rows:
+                continue  # no rows now: none can be new
             cached = baseline.check_rows.get(check.name + _row_key(check, {})[1])
             if cached is None:
                 missing.append(check)
@@ -523,7 +604,12 @@ def check_change(root: str | Path, baseline: Baseline | None) -> ChangeCheck:
     result.errors = list(dict.fromkeys(errors))
     result.ok = not result.errors
     result.seconds = seconds
-    result.baseline = Baseline(data, shapes, checks_files, next_rows)
+    if baseline is not None:  # keep the lines of the files that did not change
+        nt_new = {**{k: v for k, v in baseline.lines.items() if k not in changed}, **nt_new}
+    result.baseline = Baseline(
+        data, shapes, checks_files, next_rows, queries=queries, lines=nt_new, loaded=store
+    )
+    result.store = store if result.ok else None
     return result
 
 
@@ -539,9 +625,13 @@ def live_reloaders() -> list[Reloader]:
 class Reloader:
     """Holds the served snapshot and replaces it when the ontology files change (see module doc).
 
-    ``build_graph(root)`` makes a graph (default: ``kg.open_graph(root)``);
-    ``build_extra(graph, previous_snapshot)`` makes what is served with it (may be None).
-    Pass ``graph``/``extra`` to adopt what the service already loaded.
+    ``build_graph(root)`` makes a graph (default: ``kg.open_graph(root)``); if it takes a
+    ``prepared`` keyword it is handed the Oxigraph store validation loaded (the same files), to
+    serve instead of loading them again. ``build_extra(graph, previous_snapshot)`` makes what is
+    served with it (may be None); if it takes a ``changes`` keyword it gets the :class:`Changes`
+    since the previous snapshot (None when unknown), to build from the previous one.
+    Pass ``graph``/``extra`` to adopt what the service already loaded. ``around_reload``: a
+    context manager factory wrapped around each reload (the service pauses its background work).
     """
 
     def __init__(
@@ -555,8 +645,10 @@ class Reloader:
         interval: float = 1.0,
         validate: bool = True,
         settle: float = 0.3,
+        around_reload: Callable[[], contextlib.AbstractContextManager] | None = None,
     ) -> None:
         self.root = resolve_ontology_dir(ontology_dir)
+        self._around = around_reload or contextlib.nullcontext
         self.interval = interval
         self.settle = settle
         self.validate = validate
@@ -575,13 +667,13 @@ class Reloader:
             self._baseline = None
             fp = ()
         self.current = Snapshot(graph, extra, version, fp, 0, _now())
+        if self._baseline is not None and loaded not in (None, "remote"):
+            self._baseline.loaded = _oxigraph_store(graph)  # the same files: no second load
         self._status: dict[str, Any] = {
             "ok": True, "error": None, "errors": [], "at": self.current.loaded_at, "reason": "start",
             "seconds": None, "attempted": None, "reloads": 0, "failures": 0,
         }  # fmt: skip
         self._failed_fp: tuple | None = None
-        self._abandoned: threading.Thread | None = None
-        self.parallel = True  # build while validating (see _reload)
         _LIVE.add(self)
         ref = weakref.ref(self)
         os.register_at_fork(after_in_child=lambda: (r := ref()) is not None and r._after_fork())
@@ -597,7 +689,6 @@ class Reloader:
     def _after_fork(self) -> None:
         """In a forked worker: fresh locks, and no watcher until ensure_watching() starts one here."""
         self._init_locks()
-        self._abandoned = None
 
     @property
     def watching(self) -> bool:
@@ -673,13 +764,21 @@ class Reloader:
     # -- reloading
     def reload(self, reason: str = "requested", force: bool = False) -> bool:
         """Validate and load the files now on disk; swap them in if good. True if swapped."""
-        with self._lock:
+        with self._lock, self._around(), _gc_paused():
             return self._reload(reason, force)
 
-    def _build(self) -> tuple[Any, Any]:
-        graph = self._build_graph(self.root)
-        extra = self._build_extra(graph, self.current) if self._build_extra else None
-        return graph, extra
+    def _build(self, check: ChangeCheck | None) -> tuple[Any, Any]:
+        prepared = check.store if check is not None else None
+        if prepared is not None and _accepts(self._build_graph, "prepared"):
+            graph = self._build_graph(self.root, prepared=prepared)
+        else:
+            graph = self._build_graph(self.root)
+        if not self._build_extra:
+            return graph, None
+        if _accepts(self._build_extra, "changes"):
+            changes = check.changes if check is not None else None
+            return graph, self._build_extra(graph, self.current, changes=changes)
+        return graph, self._build_extra(graph, self.current)
 
     def _reload(self, reason: str, force: bool) -> bool:
         started = time.perf_counter()
@@ -687,34 +786,28 @@ class Reloader:
             fp = fingerprint(self.root)
             if not force and fp == self.current.fingerprint:
                 return False
-            if self._abandoned is not None:  # at most one discarded build runs at a time
-                self._abandoned.join()
-                self._abandoned = None
-            # Build the new graph and advisor while validating (two cores: the build does not
-            # wait for SHACL and the checks); the result is used only if validation passes.
-            job = _Job(self._build) if self.parallel and self.validate else None
+            # Validate, then build the new graph from the store validation loaded and the new
+            # advisor from the previous one (only what changed is redone). One after the other:
+            # both hold the GIL nearly all the time, so a second thread would gain nothing.
+            tree = _read_tree(self.root)
+            check: ChangeCheck | None = None
+            if self.validate:
+                try:
+                    check = check_change(self.root, self._baseline, tree=tree)
+                except Exception as exc:  # noqa: BLE001 - reported, old graph kept
+                    log.exception("reload: validation crashed")
+                    self._failed(fp, reason, [f"validation failed: {exc}"], started, None)
+                    return False
+                if not check.ok:
+                    self._failed(fp, reason, check.errors, started, check)
+                    return False
             try:
-                check = check_change(self.root, self._baseline) if self.validate else None
-            except Exception as exc:  # noqa: BLE001 - reported, old graph kept
-                log.exception("reload: validation crashed")
-                self._abandon(job)
-                self._failed(fp, reason, [f"validation failed: {exc}"], started, None)
-                return False
-            if check is not None and not check.ok:
-                self._abandon(job)
-                self._failed(fp, reason, check.errors, started, check)
-                return False
-            try:
-                graph, extra = job.result() if job is not None else self._build()
+                graph, extra = self._build(check)
             except Exception as exc:  # noqa: BLE001 - reported, old graph kept
                 log.exception("reload: building the new graph failed")
                 self._failed(fp, reason, [f"{type(exc).__name__}: {exc}"], started, check)
                 return False
-            if (
-                check is not None
-                and check.baseline is not None
-                and _read_tree(self.root)[0] != check.baseline.data
-            ):
+            if check is not None and _read_tree(self.root).data != tree.data:
                 log.info("files changed while loading; validating again")
                 continue
             previous = self.current
@@ -747,10 +840,6 @@ class Reloader:
             None,
         )
         return False
-
-    def _abandon(self, job: _Job | None) -> None:
-        if job is not None and job.thread.is_alive():
-            self._abandoned = job.thread  # let it finish in the background; its result is dropped
 
     def _failed(
         self, fp: tuple, reason: str, errors: list[str], started: float, check: ChangeCheck | None
@@ -800,34 +889,79 @@ class Reloader:
         }
 
 
-class _Job:
-    """A function run in a daemon thread; ``result()`` waits and returns or re-raises."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self.thread = threading.Thread(
-            target=self._run, args=(fn,), name="rongtong-build", daemon=True
-        )
-        self.thread.start()
-
-    def _run(self, fn: Callable[[], Any]) -> None:
-        try:
-            self._value = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to result()
-            self._error = exc
-
-    def result(self) -> Any:
-        self.thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
-def _default_build_graph(root: Path) -> Any:
+def _default_build_graph(root: Path, prepared: ox.Store | None = None) -> Any:
+    if prepared is not None:
+        return graph_from_store(root, prepared)
     from kg import open_graph
 
     return open_graph(ontology_dir=root)
+
+
+def graph_from_store(root: Path, store: ox.Store, settings: Any = None) -> Any:
+    """A ``KnowledgeGraph`` serving an Oxigraph store that already holds the ontology's data files
+    (as validation loaded them), as ``kg.open_graph(root)`` would make it, without the second load."""
+    from kg.errors import StoreError
+    from kg.graph import KnowledgeGraph
+    from kg.load import OntologyFiles
+    from kg.queries import QueryLibrary
+    from kg.settings import Settings
+    from kg.stores import OxigraphBackend
+
+    started = time.perf_counter()
+    settings = settings or Settings()
+    files = OntologyFiles.scan(root)
+    backend = OxigraphBackend(store)
+    folder = root / "queries"
+    key = tuple((p.name, p.read_bytes()) for p in sorted(folder.glob("*.rq")))
+    with _QUERIES_LOCK:
+        known = _QUERIES.get(str(folder))
+    if known is not None and known[0] == key:  # the same files: their parsed headers again
+        queries = QueryLibrary({q.name: q for q in known[1]})
+    else:
+        queries = QueryLibrary.from_dir(folder)
+        with _QUERIES_LOCK:
+            _QUERIES.clear()
+            _QUERIES[str(folder)] = (key, list(queries))
+    if not len(queries):
+        raise StoreError(f"no named queries in {folder}")
+    queries.prepare(backend)
+    return KnowledgeGraph(backend, queries, files, settings, time.perf_counter() - started)
+
+
+_QUERIES: dict[str, tuple[tuple, list]] = {}  # folder -> (its files, the NamedQuery objects)
+_QUERIES_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a reload builds: it makes a few hundred thousand objects
+    (the advisor's tables), which set off collections that walk every object of the process —
+    about a fifth of a one-label reload. What became garbage is collected afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _oxigraph_store(graph: Any) -> ox.Store | None:
+    store = getattr(getattr(graph, "backend", None), "store", None)
+    return store if isinstance(store, ox.Store) else None
+
+
+def _accepts(fn: Callable[..., Any], name: str) -> bool:
+    """Whether ``fn`` can be called with the keyword argument ``name``."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        (p.name == name and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        or p.kind == p.VAR_KEYWORD
+        for p in params
+    )
 
 
 def _hash_of(root: Path) -> str | None:
