@@ -645,7 +645,14 @@ class Advisor:
         regions = [r for r in regions if r not in abroad]
         if regions:
             profile["region"] = regions[0]
-        if intent == "pathway" and u.to_stage:
+            profile.pop("place", None)
+        elif u.unknown_places:
+            # a place the graph has no region for (河南, 深圳…): remembered so that later turns
+            # still say its rules are not in the graph instead of answering for somewhere else
+            profile["place"] = dict(u.unknown_places[0])
+            profile.pop("region", None)
+        # "我在高职学护理，想读本科" states a goal as much as a pathway question does
+        if u.to_stage and (intent == "pathway" or self_ref):
             profile["goal"] = u.to_stage
 
     def _programme_by_search(self, u: Understanding, profile: dict) -> None:

@@ -234,3 +234,17 @@ def test_a_region_the_graph_covers_still_gets_its_rules(adv):
     assert reply.intent == "regional"
     assert "山东" in reply.answer and "没有" not in reply.answer.split("\n")[0]
     assert reply.citations
+
+
+def test_a_goal_stated_with_the_stage_is_remembered(adv):
+    r1 = adv.ask("我在高职学护理，想读本科")
+    assert r1.debug["profile"]["stage"] == HIGHER
+    assert r1.debug["profile"].get("goal") in BACHELORS
+
+
+def test_a_place_the_graph_lacks_is_remembered_for_the_next_turn(adv):
+    r1 = adv.ask("我在河南读中职")
+    place = r1.debug["profile"].get("place")
+    assert place and place["zh"] == "河南"
+    r2 = adv.ask("能考本科吗", session_id=r1.session_id)
+    assert "河南" in r2.answer  # still says the province's own rules are not in the graph
