@@ -2,32 +2,37 @@
 
 - ``OxigraphBackend``: an embedded in-memory pyoxigraph Store (the default; loads Turtle natively).
 - ``MemoryBackend``: an rdflib Graph (pure Python; slower, but rdflib all the way).
-- ``RemoteBackend``: any SPARQL 1.1 query endpoint over HTTP. Bound parameters travel as a VALUES
-  block of serialised RDF terms; a response that is not well-formed SPARQL results is an error.
+- ``RemoteBackend``: any SPARQL 1.1 query endpoint over HTTP; a response that is not well-formed
+  SPARQL results is an error.
+
+Oxigraph and a remote endpoint get bound parameters written into the query as constants
+(:func:`bound_query`: serialised, validated RDF terms, never text); rdflib gets ``initBindings``.
 
 Every method returns rdflib terms, so callers get the same values whichever store is used.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from kg.errors import RemoteStoreError, StoreError
 from kg.load import OntologyFiles, load_into_oxigraph, parse_rdflib
-from kg.sparqltext import inject_values, query_form
+from kg.sparqltext import inject_values, query_form, tokenize
 from kg.terms import from_sparql_json, to_oxigraph, to_rdflib
 
 __all__ = [
@@ -38,6 +43,8 @@ __all__ = [
     "RemoteBackend",
     "open_backend",
     "syntax_check",
+    "bound_query",
+    "sparql_term",
     "EXPORT_FORMATS",
 ]
 
@@ -89,6 +96,13 @@ class Backend(ABC):
     ) -> list[Row]:
         """Rows of a SELECT query with the given variables bound; unbound variables are absent."""
 
+    def select_values(
+        self, text: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[dict[str, str]]:
+        """Rows of a SELECT query as plain strings (an IRI, a literal's lexical form): for the
+        big start-up tables (labels), where making rdflib terms cost more than the query."""
+        return [{k: str(v) for k, v in row.items()} for row in self.select(text, bindings)]
+
     @abstractmethod
     def execute(self, text: str) -> RawResult:
         """Run any read query (user SPARQL), streaming. Called inside the deadline-guarded child."""
@@ -126,7 +140,194 @@ def _bind_prefixes(graph: rdflib.Graph) -> None:
     graph.bind("prov", "http://www.w3.org/ns/prov#")
 
 
+# ----------------------------------------------------------------------------- bound parameters
+#
+# pyoxigraph's ``substitutions=`` plans a query without looking at the bound values: at ~1M
+# triples next-level-programmes took 12.8 ms that way against 0.3 ms with the value written into
+# the query, facts-about 7.8 against 0.9 ms. So Oxigraph gets the parameters as constants,
+# through a template made once per (query, parameter names): every occurrence of a bound variable
+# in the WHERE group is a slot, and the variable in the projection becomes ``(<slot> AS ?var)``,
+# so rows still carry it. A slot only ever receives one RDF term serialised by Oxigraph itself
+# (an IRI it has validated, a literal it has escaped), checked again to be exactly one term; a
+# value can therefore never add syntax to the query. This is the SEP-0007 meaning of
+# ``substitutions`` (the variable is replaced by the value everywhere). A query the template
+# cannot express with that meaning (a subquery, SELECT *, the variable assigned by BIND/AS or
+# VALUES, tested by BOUND, used in GROUP BY or HAVING) gets a trailing VALUES clause instead: the
+# query's own answers, joined with the bindings (correct always, but planned without the value).
+
+_IRI_TERM = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_ONE_TERM = re.compile(
+    _IRI_TERM + r'|"(?:[^"\\\n\r]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^' + _IRI_TERM + ")?"
+)
+_PROBE = "<urn:x-rongtong:probe>"
+
+
+def sparql_term(term: Node) -> str:
+    """One IRI or literal as SPARQL text (Oxigraph's serialisation). Raises ValueError for an
+    invalid IRI or language tag, a blank node, or anything that is not one well-formed term."""
+    if not isinstance(term, (rdflib.URIRef, rdflib.Literal)):
+        raise ValueError(f"only IRIs and literals can be bound, not {term!r}")
+    text = str(to_oxigraph(term))  # ox.NamedNode / ox.Literal validate and escape
+    if not _ONE_TERM.fullmatch(text):
+        raise ValueError(f"cannot write {term!r} as one SPARQL term")
+    return text
+
+
+@dataclass(frozen=True)
+class _Template:
+    parts: tuple[str, ...]  # the text around the slots: len(parts) == len(slots) + 1
+    slots: tuple[str, ...]  # the variable name of each slot
+
+    def fill(self, terms: Mapping[str, str]) -> str:
+        out = [self.parts[0]]
+        for name, part in zip(self.slots, self.parts[1:], strict=True):
+            out.append(terms[name])
+            out.append(part)
+        return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(text: str, names: frozenset[str]) -> _Template | None:
+    """The query with the variables ``names`` as slots, or None when that would change its
+    meaning (see above) or the result does not parse."""
+    if query_form(text) != "SELECT":
+        return None
+    tokens = tokenize(text)
+    if sum(1 for t in tokens if t.kind == "word" and t.text.upper() == "SELECT") != 1:
+        return None  # a subquery: its variables have their own scope
+    parts: list[str] = []
+    slots: list[str] = []
+    buf: list[str] = []
+    phase = "prologue"  # -> projection -> where -> modifiers
+    braces = parens = 0
+    after_values = False  # between VALUES and the '{' of its data block
+    clause = ""  # the solution modifier a token after the WHERE group belongs to
+    prev: list[str] = ["", ""]  # the last two significant tokens, upper case
+
+    def slot(name: str) -> None:
+        parts.append("".join(buf))
+        buf.clear()
+        slots.append(name)
+
+    for tok in tokens:
+        kind, word = tok.kind, tok.text
+        if kind in ("ws", "comment"):
+            buf.append(word)
+            continue
+        upper = word.upper()
+        if phase == "prologue" and kind == "word" and upper == "SELECT":
+            phase = "projection"
+        elif phase == "projection" and (
+            (kind == "punct" and word == "{") or (kind == "word" and upper in ("WHERE", "FROM"))
+        ):
+            phase = "where"
+        if kind == "var" and word[1:] in names:
+            assigned = prev[-1] == "AS" or prev[-2:] == ["BOUND", "("]
+            if phase == "projection" and parens == 0:
+                buf.append("(")
+                slot(word[1:])
+                buf.append(f" AS {word})")
+            elif phase in ("projection", "where") and not assigned and not after_values:
+                slot(word[1:])
+            elif phase == "modifiers" and clause == "ORDER":
+                buf.append(word)  # constant over the rows: the order is the same
+            else:
+                return None
+        else:
+            buf.append(word)
+        if kind == "punct":
+            if word == "(":
+                parens += 1
+            elif word == ")":
+                parens -= 1
+            elif word == "*" and phase == "projection" and parens == 0:
+                return None  # SELECT *: the variable would drop out of the rows
+            elif word == "{":
+                braces += 1
+                after_values = False
+            elif word == "}":
+                braces -= 1
+                if braces == 0 and phase == "where":
+                    phase = "modifiers"
+        elif kind == "word":
+            if upper == "VALUES":
+                after_values = True
+            if phase == "modifiers" and upper in (
+                "ORDER",
+                "GROUP",
+                "HAVING",
+                "LIMIT",
+                "OFFSET",
+                "VALUES",
+            ):
+                clause = upper
+        prev = [prev[-1], upper]
+    parts.append("".join(buf))
+    template = _Template(tuple(parts), tuple(slots))
+    try:
+        _EMPTY.query(template.fill(dict.fromkeys(names, _PROBE)))
+    except (SyntaxError, ValueError, RuntimeError):
+        return None
+    return template
+
+
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_trailing_values(text: str) -> bool:
+    """True when the query ends with a VALUES clause of its own (after the WHERE group)."""
+    depth, opened = 0, False
+    for tok in tokenize(text):
+        if tok.kind == "punct" and tok.text == "{":
+            depth, opened = depth + 1, True
+        elif tok.kind == "punct" and tok.text == "}":
+            depth -= 1
+        elif tok.kind == "word" and opened and depth == 0 and tok.text.upper() == "VALUES":
+            return True
+    return False
+
+
+def bound_query(text: str, bindings: Mapping[str, Node], constants: bool = True) -> str:
+    """The query with ``bindings`` written in as constants or, where that would change its
+    meaning (or ``constants`` is false), joined as a trailing VALUES clause. Raises ValueError
+    for a value that is not a valid IRI or literal (nothing is written into the query then)."""
+    terms: dict[str, str] = {}
+    for name, term in bindings.items():
+        if not _VAR_NAME.fullmatch(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+        terms[name] = sparql_term(term)
+    if not terms:
+        return text
+    template = _template(text, frozenset(terms)) if constants else None
+    if template is not None:
+        return template.fill(terms)
+    if _has_trailing_values(text):  # only one VALUES clause may follow: bind at the top instead
+        return inject_values(text, bindings)
+    variables = " ".join("?" + name for name in terms)
+    return f"{text.rstrip()}\nVALUES ({variables}) {{ ({' '.join(terms.values())}) }}\n"
+
+
 # ----------------------------------------------------------------------------- oxigraph
+
+
+# rdflib terms of the Oxigraph terms that named queries return, shared (terms are immutable): the
+# same IRIs and literals come back again and again, and making an rdflib Literal parses its value
+# (~40 % of a route query's time). Bounded: emptied when full.
+_TERMS: dict[Any, Node] = {}
+_TERMS_MAX = 65536
+
+
+def _cached_term(term: Any) -> Node:
+    try:
+        return _TERMS[term]
+    except KeyError:
+        pass
+    value = to_rdflib(term)
+    if len(_TERMS) >= _TERMS_MAX:
+        _TERMS.clear()
+    _TERMS[term] = value
+    return value
 
 
 class OxigraphBackend(Backend):
@@ -148,14 +349,11 @@ class OxigraphBackend(Backend):
     def _query(self, text: str, bindings: Mapping[str, Node] | None) -> Any:
         if not bindings:
             return self.store.query(text)
-        subs = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
-            return self.store.query(text, substitutions=subs)
-        except RuntimeError as exc:
-            # pyoxigraph substitutes only projected variables; fall back to a VALUES block
-            if "projection" not in str(exc):
-                raise StoreError(str(exc)) from None
-            return self.store.query(inject_values(text, bindings))
+            return self.store.query(bound_query(text, bindings))
+        except SyntaxError:
+            # a literal where only an IRI may stand (a predicate): joined, it just matches nothing
+            return self.store.query(bound_query(text, bindings, constants=False))
 
     def select(
         self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None
@@ -163,15 +361,24 @@ class OxigraphBackend(Backend):
         try:
             solutions = self._query(text, bindings)
             names = [v.value for v in solutions.variables]
-            rows = []
-            for solution in solutions:
-                row = {}
-                for i, name in enumerate(names):
-                    term = solution[i]
-                    if term is not None:
-                        row[name] = to_rdflib(term)
-                rows.append(row)
-            return rows
+            term = _cached_term
+            return [
+                {n: term(t) for n, t in zip(names, solution, strict=True) if t is not None}
+                for solution in solutions
+            ]
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(str(exc)) from None
+
+    def select_values(
+        self, text: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[dict[str, str]]:
+        try:
+            solutions = self._query(text, bindings)
+            names = [v.value for v in solutions.variables]
+            return [
+                {n: t.value for n, t in zip(names, solution, strict=True) if t is not None}
+                for solution in solutions
+            ]
         except (SyntaxError, OSError) as exc:
             raise StoreError(str(exc)) from None
 
@@ -236,6 +443,14 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_fresh_parse_lock)
 
 
+def _prepare_query() -> Any:
+    """rdflib's SPARQL parser, imported on first use: building its grammar costs ~0.2 s of every
+    start-up, and only the rdflib store needs it."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery
+
+
 class MemoryBackend(Backend):
     kind = "memory"
 
@@ -250,9 +465,10 @@ class MemoryBackend(Backend):
         return backend
 
     def prepare(self, text: str) -> Any:
+        prepare_query = _prepare_query()
         with _PARSE_LOCK:
             try:
-                return prepareQuery(text)
+                return prepare_query(text)
             except Exception as exc:  # pyparsing raises its own exception types
                 raise StoreError(f"SPARQL syntax error: {exc}") from None
 
@@ -272,8 +488,9 @@ class MemoryBackend(Backend):
         return rows
 
     def execute(self, text: str) -> RawResult:
+        prepare_query = _prepare_query()
         with _PARSE_LOCK:
-            query = prepareQuery(text)
+            query = prepare_query(text)
         result = self.graph.query(query)
         if result.type == "ASK":
             return RawResult("ask", boolean=bool(result.askAnswer))
@@ -346,7 +563,7 @@ class RemoteBackend(Backend):
     def select(
         self, text: str, bindings: Mapping[str, Node] | None = None, prepared: Any = None
     ) -> list[Row]:
-        data = self._results(inject_values(text, bindings or {}))
+        data = self._results(bound_query(text, bindings) if bindings else text)
         if "results" not in data:
             raise RemoteStoreError(f"{self.url}: expected SELECT results, got {sorted(data)}")
         return [_terms(b, self.url) for b in data["results"]["bindings"]]

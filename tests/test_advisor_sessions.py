@@ -101,3 +101,13 @@ def test_sqlite_shared_between_processes(tmp_path):
     assert p.exitcode == 0
     data = store.get(sid)
     assert data["count"] == 5 and data["profile"] == {"stage": "s"}
+
+
+def test_sqlite_store_uses_wal_and_synchronous_normal(tmp_path):
+    """WAL lets the workers read while one writes; synchronous=NORMAL skips the fsync per turn.
+    Measured with /api/chat under gunicorn (2 workers): 2-4x the requests/s of the rollback
+    journal with synchronous=FULL (bench/RESULTS.md)."""
+    store = SQLiteSessionStore(tmp_path / "s.sqlite", ttl=60, max_sessions=10)
+    con = store._con()
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
