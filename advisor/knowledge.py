@@ -490,7 +490,16 @@ class Knowledge:
         return ent.kind if ent else ""
 
     def of_kind(self, *kinds: str) -> list[str]:
-        return [iri for iri, e in self.entities.items() if e.types.intersection(kinds)]
+        # a snapshot never changes once built (updated() makes a new one), so the scan over every
+        # entity is done once per set of kinds, not once per chat turn
+        cache = self.__dict__.setdefault("_of_kind", {})
+        key = frozenset(kinds)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = tuple(
+                iri for iri, e in self.entities.items() if e.types.intersection(kinds)
+            )
+        return list(found)
 
     # ------------------------------------------------------------------ sources
 

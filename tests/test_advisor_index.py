@@ -144,3 +144,14 @@ def test_sentence_transformers_backend(onto_copy, tmp_path):
     assert "credit" in reply.answer.lower()
     hits = adv.search("robot operator", lang="en", k=5)
     assert any("robot" in h["label"].lower() for h in hits)
+
+
+def test_of_kind_is_remembered_per_snapshot_but_never_shared_out():
+    from advisor.testing import shared_advisor
+
+    kn = shared_advisor("hash").kn
+    scan = [iri for iri, e in kn.entities.items() if "Transfer" in e.types]
+    first = kn.of_kind("Transfer")
+    assert first == scan and first
+    first.clear()  # a caller that changes its list does not change the snapshot's
+    assert kn.of_kind("Transfer") == scan
