@@ -284,65 +284,43 @@ _INDEXES = (
 _ROUTES = {"Route", "Transfer", "TitleRoute"}
 
 
+# (the types a resource must have, None for any; its predicate; the index it feeds), in the order
+# a resource's entries are made: that order is part of each index's list order
+_INDEX_RULES: tuple[tuple[frozenset[str] | None, str, str], ...] = (
+    (frozenset(_ROUTES), "rt:from", "routes_from"),
+    (frozenset(_ROUTES), "rt:to", "routes_to"),
+    (frozenset(_ROUTES), "rt:mechanism", "routes_by_mech"),
+    (frozenset(_ROUTES), "rt:region", "routes_by_region"),
+    (frozenset({"Fact"}), "rt:about", "facts_about"),
+    (frozenset({"OccupationLink"}), "rt:programme", "occlinks_by_prog"),
+    (frozenset({"OccupationLink"}), "rt:occupation", "occlinks_by_occ"),
+    (frozenset({"CredentialLink"}), "rt:programme", "credlinks_by_subject"),
+    (frozenset({"CredentialLink"}), "rt:occupation", "credlinks_by_subject"),
+    (frozenset({"CredentialLink"}), "rt:credential", "credlinks_by_cred"),
+    (frozenset({"InterestFit"}), "rt:interest", "fits_by_interest"),
+    (frozenset({"InterestFit"}), "rt:fits", "fits_by_target"),
+    (frozenset({"Programme"}), "rt:programmeClass", "progs_by_class"),
+    (frozenset({"Programme"}), "rt:field", "progs_by_field"),
+    (None, "rt:requiredFor", "required_by"),
+    (frozenset({"ProgrammeClass"}), "rt:category", "classes_by_cat"),
+    (frozenset({"ProgrammeCategory"}), "rt:field", "cats_by_field"),
+    (frozenset({"ClassProgression"}), "rt:fromClass", "classprog_from"),
+    (frozenset({"Misconception"}), "rt:about", "about_by_misc"),
+    (frozenset({"InstitutionType"}), "rt:providesStage", "inst_by_stage"),
+    (None, "skos:broader", "children"),
+    (None, "rt:group", "children"),
+    (None, "rt:partOf", "children"),
+)
+
+
 def _entries(iri: str, ent: Entity):
     """The index entries one resource makes: (index name, key, value), in index order."""
-    props, t = ent.props, ent.types
-
-    def iris(pred: str) -> list[str]:
-        return [v for v in props.get(pred, ()) if isinstance(v, str)]
-
-    if t & _ROUTES:
-        for f in iris("rt:from"):
-            yield "routes_from", f, iri
-        for to in iris("rt:to"):
-            yield "routes_to", to, iri
-        for m in iris("rt:mechanism"):
-            yield "routes_by_mech", m, iri
-        for r in iris("rt:region"):
-            yield "routes_by_region", r, iri
-    if "Fact" in t:
-        for a in iris("rt:about"):
-            yield "facts_about", a, iri
-    if "OccupationLink" in t:
-        for p in iris("rt:programme"):
-            yield "occlinks_by_prog", p, iri
-        for o in iris("rt:occupation"):
-            yield "occlinks_by_occ", o, iri
-    if "CredentialLink" in t:
-        for p in iris("rt:programme") + iris("rt:occupation"):
-            yield "credlinks_by_subject", p, iri
-        for c in iris("rt:credential"):
-            yield "credlinks_by_cred", c, iri
-    if "InterestFit" in t:
-        for i in iris("rt:interest"):
-            yield "fits_by_interest", i, iri
-        for f in iris("rt:fits"):
-            yield "fits_by_target", f, iri
-    if "Programme" in t:
-        for c in iris("rt:programmeClass"):
-            yield "progs_by_class", c, iri
-        for f in iris("rt:field"):
-            yield "progs_by_field", f, iri
-    for r in iris("rt:requiredFor"):
-        yield "required_by", r, iri
-    if "ProgrammeClass" in t:
-        for c in iris("rt:category"):
-            yield "classes_by_cat", c, iri
-    if "ProgrammeCategory" in t:
-        for f in iris("rt:field"):
-            yield "cats_by_field", f, iri
-    if "ClassProgression" in t:
-        for c in iris("rt:fromClass"):
-            yield "classprog_from", c, iri
-    if "Misconception" in t:
-        for a in iris("rt:about"):
-            yield "about_by_misc", a, iri
-    if "InstitutionType" in t:
-        for s in iris("rt:providesStage"):
-            yield "inst_by_stage", s, iri
-    for p in ("skos:broader", "rt:group", "rt:partOf"):
-        for b in iris(p):
-            yield "children", b, iri
+    props, types = ent.props, ent.types
+    for needs, pred, name in _INDEX_RULES:
+        if needs is None or types & needs:
+            for value in props.get(pred, ()):
+                if isinstance(value, str):  # an IRI, not a literal
+                    yield name, value, iri
     for n in props.get("skos:notation", ()):
         if isinstance(n, Lit):
             yield "_notations", normalize(n.text), iri

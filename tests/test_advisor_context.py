@@ -5,6 +5,7 @@ not get into (never the start), and questions the graph cannot answer (said plai
 from __future__ import annotations
 
 import pytest
+from advisor_support import text_of
 
 RTD = "https://w3id.org/rongtong/id/"
 VOC = RTD + "stage-secondary-vocational"
@@ -20,16 +21,6 @@ def adv():
     from advisor.testing import shared_advisor
 
     return shared_advisor("hash")
-
-
-def text_of(reply) -> str:
-    parts = [reply.answer] + [e["label"] for e in reply.entities]
-    for p in reply.pathways:
-        for s in p.get("steps", []):
-            for k in ("from", "to", "via"):
-                if isinstance(s.get(k), dict):
-                    parts.append(s[k].get("label") or "")
-    return "\n".join(parts).lower()
 
 
 def han_share(text: str) -> float:

