@@ -249,6 +249,10 @@ def entity(ident: str):
 
 @bp.get("/healthz")
 def healthz():
+    from web.reload import with_reload
+
     g = state().graph
     version = dict(getattr(g, "version", {}) or {})
-    return jsonify({"status": "ok", "triples": version.get("triples"), "graph": version})
+    return jsonify(
+        with_reload({"status": "ok", "triples": version.get("triples"), "graph": version})
+    )

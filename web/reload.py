@@ -14,7 +14,7 @@ After ``create_app`` has built the graph and the advisor, ``install_reloader(app
   ``kill -HUP <gunicorn master>`` restarts the workers instead, which then catch up by themselves);
 - adds ``POST /admin/reload`` when the ``admin_token`` setting is set (else the route does not
   exist: 404), with ``Authorization: Bearer <token>``;
-- adds to ``/healthz``: ``status`` ("ok" or "degraded"), ``graph`` (the version served) and
+- gives ``/healthz`` (through :func:`with_reload`): ``status`` ("ok" or "degraded"), ``graph`` (the version served) and
   ``reload`` (the last reload: ok, error "file:line: message", errors, at, seconds…).
 
 The new advisor is built from the previous one (``Advisor.updated``): the reloader says which
@@ -37,7 +37,7 @@ from flask import Flask, g, has_request_context, jsonify, request
 
 from kg.reload import Changes, Reloader, Snapshot, install_sighup
 
-__all__ = ["install_reloader", "LiveState", "Served", "reloader_of", "health"]
+__all__ = ["install_reloader", "LiveState", "Served", "reloader_of", "health", "with_reload"]
 
 log = logging.getLogger("rongtong.web.reload")
 
@@ -116,6 +116,21 @@ def health(app: Flask | None = None) -> dict[str, Any]:
     state = app.extensions.get("rongtong")
     if isinstance(state, LiveState):
         out["graph"] = state.version
+    return out
+
+
+def with_reload(body: dict[str, Any], app: Flask | None = None) -> dict[str, Any]:
+    """A /healthz body with the served graph's version and the last reload's outcome added (the
+    status turns "degraded" after a failed reload); unchanged when no reloader is installed."""
+    info = health(app)
+    if not info:
+        return body
+    out = dict(body)
+    if out.get("status", "ok") == "ok":
+        out["status"] = info["status"]
+    out["graph"] = info["graph"]
+    out["triples"] = info["graph"].get("triples", out.get("triples"))
+    out["reload"] = info["reload"]
     return out
 
 
@@ -232,28 +247,10 @@ def install_reloader(
     if sighup:
         install_sighup()  # the dev server's main thread; harmless elsewhere
 
-    @app.after_request
-    def _health_reload(resp):
-        if request.path != "/healthz" or not resp.is_json:
-            return resp
-        data = resp.get_json(silent=True)
-        if not isinstance(data, dict) or "reload" in data:
-            return resp  # the health view already reports reloads itself
-        info = health(app)
-        if data.get("status", "ok") == "ok":
-            data["status"] = info["status"]
-        data["graph"] = info["graph"]
-        data["triples"] = info["graph"].get("triples", data.get("triples"))
-        data["reload"] = info["reload"]
-        new = jsonify(data)
-        new.status_code = resp.status_code
-        for key, value in resp.headers.items():
-            if key.lower() not in ("content-length", "content-type"):
-                new.headers[key] = value
-        return new
-
     if "/healthz" not in {rule.rule for rule in app.url_map.iter_rules()}:
-        app.add_url_rule("/healthz", "reload_healthz", lambda: jsonify({"status": "ok"}))
+        app.add_url_rule(
+            "/healthz", "reload_healthz", lambda: jsonify(with_reload({"status": "ok"}, app))
+        )
 
     token = admin_token if admin_token is not None else config.get("ADMIN_TOKEN")
     if token is None:
