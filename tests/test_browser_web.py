@@ -209,6 +209,25 @@ def test_explore_a_route_from_zhongzhi_to_bachelor(page_factory, base):
     clean(page)
 
 
+def test_phone_width_map_draws_only_the_chosen_steps_label(page_factory, base):
+    """Rotated edge labels overlapped on a 375 px map; there only the chosen step is labelled."""
+    narrow = page_factory(width=375, height=812)
+    narrow.goto(base + "/explore?from=stage-higher-vocational&to=stage-bachelor")
+    narrow.locator(".step-button").first.wait_for()
+    route_map = narrow.locator("#route-map")
+    assert route_map.get_attribute("data-edge-labels") == "0"
+    narrow.locator(".step-button").first.click()
+    expect(route_map).to_have_attribute("data-edge-labels", "1")
+    narrow.locator(".step-button").last.click()
+    expect(route_map).to_have_attribute("data-edge-labels", "1")
+    clean(narrow)
+    wide = page_factory(width=1280, height=900)
+    wide.goto(base + "/explore?from=stage-higher-vocational&to=stage-bachelor")
+    wide.locator(".step-button").first.wait_for()
+    assert int(wide.locator("#route-map").get_attribute("data-edge-labels")) >= 2
+    clean(wide)
+
+
 def test_explore_by_keyboard(page_factory, base):
     page = page_factory()
     page.goto(base + "/explore")

@@ -186,7 +186,14 @@
       if (positions[n.id()]) n.position(positions[n.id()]);
     });
     cy.fit(undefined, 16);
-    if (options.compact || Object.keys(edges).length > 14) cy.edges().addClass("quiet");
+    /* rotated labels collide on a crowded or phone-width map: show only the chosen step's label there */
+    var quiet = options.compact || !horizontal || Object.keys(edges).length > 14;
+    if (quiet) cy.edges().addClass("quiet");
+    /* how many edge labels are drawn: the browser tests read it (a canvas has no DOM to count) */
+    function markLabels() {
+      container.setAttribute("data-edge-labels", String(cy.edges().not(".quiet").length));
+    }
+    markLabels();
     /* a small graph should not be blown up to fill the box */
     var maxFit = options.compact ? 1.0 : 1.25;
     if (cy.zoom() > maxFit) {
@@ -196,12 +203,16 @@
     cy.on("tap", "edge", function (evt) {
       var key = evt.target.data("key");
       cy.edges().removeClass("selected");
+      if (quiet) cy.edges().addClass("quiet");
       evt.target.addClass("selected").removeClass("quiet");
+      markLabels();
       if (options.onStep && steps[key]) options.onStep(steps[key], key);
     });
     cy.selectEdge = function (key) {
       cy.edges().removeClass("selected");
+      if (quiet) cy.edges().addClass("quiet");
       cy.edges().filter(function (e) { return e.data("key") === key; }).addClass("selected").removeClass("quiet");
+      markLabels();
     };
     return cy;
   };
