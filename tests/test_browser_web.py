@@ -150,6 +150,21 @@ def test_switching_language_is_remembered(page_factory, base):
     clean(page)
 
 
+def test_route_lines_and_their_details_are_separate_lists(page_factory, base):
+    """Numbered routes render as an ordered list; the indented mechanism details as their own
+    list, so they no longer read like more routes."""
+    page = page_factory()
+    page.goto(base + "/")
+    answer = ask(page, "中职怎么读本科？").locator(".answer")
+    routes = answer.locator("ol > li")
+    assert routes.count() >= 2
+    assert all("→" in t for t in routes.all_inner_texts())
+    details = answer.locator("ul.details > li")
+    assert details.count() >= 1
+    assert not any("→" in t for t in details.all_inner_texts())
+    clean(page)
+
+
 def test_keyboard_only_starter_question(page_factory, base):
     page = page_factory()
     page.goto(base + "/")

@@ -47,26 +47,35 @@
   }
 
   /* Answer text: paragraphs by blank lines, "•"/"-" lines as a list. Text only, never HTML. */
+  /* The advisor writes numbered routes ("1. …"), bullets ("• …") and, indented under them, the
+     details of each mechanism ("  - …"): three kinds of line, each its own list, so that the
+     details do not read as more routes. */
   function answerBody(text) {
     var box = el("div", { class: "answer" });
     var list = null;
+    var kind = null;
     String(text || "").split(/\n/).forEach(function (line) {
       var trimmed = line.trim();
       if (!trimmed) {
         list = null;
         return;
       }
-      var m = trimmed.match(/^(?:[•·\-*]|\d+[.)、])\s*(.*)$/);
-      if (m && m[1]) {
-        if (!list) {
-          list = el("ul");
-          box.appendChild(list);
-        }
-        list.appendChild(el("li", { text: m[1] }));
-      } else {
+      var numbered = trimmed.match(/^(\d+)[.)、]\s*(.*)$/);
+      var bullet = trimmed.match(/^[•·\-*]\s*(.*)$/);
+      var item = numbered ? numbered[2] : bullet ? bullet[1] : "";
+      if (!item) {
         list = null;
         box.appendChild(el("p", { text: trimmed }));
+        return;
       }
+      var lineKind = numbered ? "ol" : /^\s/.test(line) ? "details" : "ul";
+      if (!list || kind !== lineKind) {
+        kind = lineKind;
+        list = lineKind === "ol" ? el("ol") : el("ul", lineKind === "details" ? { class: "details" } : {});
+        if (numbered && numbered[1] !== "1") list.setAttribute("start", numbered[1]);
+        box.appendChild(list);
+      }
+      list.appendChild(el("li", { text: item }));
     });
     return box;
   }
