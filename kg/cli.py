@@ -258,6 +258,18 @@ def _print_paths(body: dict[str, Any], lang: str) -> None:
             )
             for condition in step["conditions"]:
                 print(f"      · {condition}")
+            if step.get("programmes"):
+                field = step["programmes"]
+                names = ("、" if lang == "zh" else ", ").join(p["label"] for p in field["items"])
+                more = field["total"] - len(field["items"])
+                if lang == "zh":
+                    tail = f" 等{field['total']}个" if more else ""
+                    print(f"      同领域专业（按专业代码推导）：{names}{tail}")
+                else:
+                    tail = f" and {more} more" if more else ""
+                    print(
+                        f"      same-field programmes (derived from catalogue codes): {names}{tail}"
+                    )
             if step["source"]:
                 titles = "; ".join(s.get("title") or s["iri"] for s in step["source"])
                 print(f"      source: {titles}")

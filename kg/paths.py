@@ -10,6 +10,11 @@ region (Shanghai's 贯通 routes, Shandong's transfer rules) combines with natio
 steps of that same region, a region inside it or a region it is inside (成都 with 四川), never with
 another region's step (a Shanghai-only step then a Shandong-only step is not a path).
 
+From a programme, each step into the next level also names the programmes of the same field there
+(``programmes``: derived from the aligned class codes of the 2021 catalogue, e.g. 6603 → 4603 →
+2603; a field at the next level, not an official list of 接续专业). The chain of fields stops at a
+stage the vocational catalogue does not cover (普通本科, master's).
+
 Years: ``total_years`` is the sum of the steps' years when every step's years are known, and None
 (unknown) otherwise; ``years_unknown_steps`` counts the steps without years and ``known_years`` is
 the sum over the others (a lower bound, never a total).
@@ -32,6 +37,7 @@ from kg.terms import RT_NS
 __all__ = ["Edge", "RouteTable", "find_paths", "resolve_place", "pathways", "MAX_PATHS"]
 
 MAX_PATHS = 500  # enumeration stops here (after sorting, the shortest are kept)
+PROGRAMMES_SHOWN = 12  # same-field programmes listed per step (the total is given too)
 _NATIONAL = "https://w3id.org/rongtong/id/region-national"
 _ROUTE_KIND = {
     RT_NS + "Route": "route",
@@ -250,6 +256,66 @@ def _region_scope(graph: KnowledgeGraph, region: str | None) -> set[str] | None:
     return scope
 
 
+def _next_programmes(graph: KnowledgeGraph, programme: str) -> dict[str, str]:
+    """The same-field programmes one level up (derived class progressions): IRI → level stage."""
+
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for row in graph.query("next-level-programmes", programme=URIRef(programme)):
+            if "level" in row:
+                out.setdefault(str(row["next"]), str(row["level"]))
+        return out
+
+    return graph.cached(f"paths.next-programmes:{programme}", build)
+
+
+def _annotate_programmes(
+    graph: KnowledgeGraph,
+    table: RouteTable,
+    programme: str,
+    steps: list[dict[str, Any]],
+    lang: str,
+    memo: dict[tuple[frozenset[str], str], tuple[frozenset[str], dict[str, Any] | None]],
+) -> None:
+    """Follow the programme's field up the path: each step that arrives at the level of a
+    same-field programme gets those programmes; the chain stops where no field continues.
+    Paths share their steps, so each (field, destination) is worked out once per call (memo)."""
+    current = frozenset({programme})
+    for step in steps:
+        key = (current, step["to"]["iri"])
+        if key not in memo:
+            memo[key] = _field_at(graph, table, current, step["to"]["iri"], lang)
+        current, payload = memo[key]
+        if payload is None:
+            return
+        step["programmes"] = dict(payload)
+
+
+def _field_at(
+    graph: KnowledgeGraph, table: RouteTable, current: frozenset[str], target: str, lang: str
+) -> tuple[frozenset[str], dict[str, Any] | None]:
+    """The same-field programmes at target's level, one or more levels above current."""
+    reach = {target} | table.narrower.get(target, set())
+    following: set[str] = set()
+    frontier = current
+    for _ in range(3):  # one step may skip a level (中职 → 职业本科 by 职教高考)
+        up: dict[str, str] = {}
+        for iri in frontier:
+            up.update(_next_programmes(graph, iri))
+        following = {n for n, level in up.items() if level in reach}
+        if following or not up:
+            break
+        frontier = set(up)
+    if not following:
+        return frozenset(), None
+    ordered = sorted(following, key=lambda iri: (graph.label(iri, lang), iri))
+    return frozenset(following), {
+        "basis": "derived",
+        "total": len(ordered),
+        "items": [_ref(graph, iri, lang) for iri in ordered[:PROGRAMMES_SHOWN]],
+    }
+
+
 def _texts(bucket: dict[str, list[str]], lang: str) -> list[str]:
     for candidate in (lang, "en" if lang == "zh" else "zh", ""):
         if bucket.get(candidate):
@@ -334,6 +400,14 @@ def find_paths(
             continue
         walk(start, [], {start} | set(starts), None)
 
+    programme = (
+        str(from_iri)
+        if str(from_iri) not in table.stages
+        and str(from_iri) not in table.providers
+        and _programme_level(graph, str(from_iri))
+        else None
+    )
+    memo: dict[tuple[frozenset[str], str], tuple[frozenset[str], dict[str, Any] | None]] = {}
     paths = []
     seen: set[tuple[str, ...]] = set()
     for chain in found:
@@ -348,6 +422,8 @@ def find_paths(
             # a total only when every step's length is known: a partial sum is not a total
             "total_years": None if unknown else _number(sum(known, Decimal(0))),
         }
+        if programme:
+            _annotate_programmes(graph, table, programme, path["steps"], lang, memo)
         if unknown:
             path["years_unknown_steps"] = unknown
             path["known_years"] = _number(sum(known, Decimal(0)))

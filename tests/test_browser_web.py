@@ -243,6 +243,18 @@ def test_phone_width_map_draws_only_the_chosen_steps_label(page_factory, base):
     clean(wide)
 
 
+def test_explore_from_a_programme_shows_the_same_field_programmes(page_factory, base):
+    page = page_factory()
+    page.goto(base + "/explore?from=prog-660302&to=stage-vocational-bachelor")
+    page.locator(".step-button").first.wait_for(timeout=60000)
+    page.locator(".step-button").first.click()
+    body = page.locator("#step-body")
+    body.locator("ul.same-field li a").first.wait_for()
+    assert "同领域专业" in body.inner_text()
+    assert "机器人技术" in body.locator("ul.same-field").inner_text()
+    clean(page)
+
+
 def test_explore_by_keyboard(page_factory, base):
     page = page_factory()
     page.goto(base + "/explore")

@@ -78,6 +78,16 @@ def test_paths_json_has_the_api_shape(capsys):
     assert "total_years" in body["paths"][0]
 
 
+def test_paths_from_a_programme_name_the_same_field_programmes(capsys):
+    code, out, _ = run(capsys, "paths", "660302", "职业本科")
+    assert code == 0
+    assert out.startswith("电气设备运行与控制 → 职业本科")
+    assert "同领域专业（按专业代码推导）" in out and "机器人技术" in out
+    code, out, _ = run(capsys, "paths", "660302", "职业本科", "--lang", "en")
+    assert "same-field programmes (derived from catalogue codes)" in out
+    assert "Robotics Technology" in out
+
+
 def test_paths_unknown_place_exits_2_and_says_which(capsys):
     code, out, err = run(capsys, "paths", "中职", "火星大学")
     assert code == 2 and not out

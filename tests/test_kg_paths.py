@@ -86,6 +86,43 @@ def test_a_programme_stands_for_its_stage(graph):
     assert all(p["steps"][0]["from"]["iri"] == str(RTD["stage-higher-vocational"]) for p in paths)
 
 
+def test_from_a_programme_each_step_names_the_same_field_programmes_there(graph):
+    """660302 电气设备运行与控制 (中职, class 6603) → 4603 at 高职 → 2603 at 职业本科, derived."""
+    paths = find_paths(graph, str(RTD["prog-660302"]), BACHELOR)
+    by_chain = {_mechanisms(p): p for p in paths}
+    direct = by_chain[("mech-vocational-gaokao",)]
+    if direct["steps"][0]["to"]["iri"] != str(RTD["stage-vocational-bachelor"]):
+        direct = next(
+            p
+            for p in paths
+            if _mechanisms(p) == ("mech-vocational-gaokao",)
+            and p["steps"][0]["to"]["iri"] == str(RTD["stage-vocational-bachelor"])
+        )
+    field = direct["steps"][0]["programmes"]  # a step that skips 高职 still finds the field
+    assert field["basis"] == "derived"
+    iris = {p["iri"] for p in field["items"]}
+    assert str(RTD["prog-260304"]) in iris  # 机器人技术
+    assert all(i.startswith(str(RTD["prog-2603"])) for i in iris)
+    assert field["total"] == len(field["items"]) or len(field["items"]) == 12
+    two = next(p for p in paths if _mechanisms(p) == ("mech-3plus2", "mech-zhuanshengben"))
+    first, second = two["steps"]
+    assert str(RTD["prog-460305"]) in {p["iri"] for p in first["programmes"]["items"]}
+    if second["to"]["iri"] == str(RTD["stage-general-bachelor"]):
+        assert "programmes" not in second  # the vocational catalogue has no general bachelor's
+    else:
+        assert second["programmes"]["total"] >= 1
+    general = [
+        p
+        for p in paths
+        if len(p["steps"]) == 1 and p["steps"][0]["to"]["iri"] == str(RTD["stage-general-bachelor"])
+    ]
+    assert general and all("programmes" not in p["steps"][0] for p in general)
+
+
+def test_stage_paths_name_no_programmes(to_bachelor):
+    assert not any("programmes" in s for p in to_bachelor for s in p["steps"])
+
+
 def test_english_labels(graph):
     path = find_paths(graph, VOC, BACHELOR, lang="en")[0]
     assert path["steps"][0]["from"]["label"] == graph.label(VOC, "en")

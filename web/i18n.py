@@ -132,6 +132,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Select an arrow in the map or a step in the list below for its details.",
     },
     "mechanism": {"zh": "方式", "en": "How"},
+    "same_field": {"zh": "同领域专业", "en": "Same-field programmes"},
+    "same_field_note": {
+        "zh": "按专业代码对应推导，不是官方接续专业名单；共 {n} 个。",
+        "en": "Derived from aligned catalogue codes, not an official list; {n} in all.",
+    },
     "conditions": {"zh": "条件", "en": "Conditions"},
     "region": {"zh": "地区", "en": "Region"},
     "source": {"zh": "来源", "en": "Source"},

@@ -111,6 +111,18 @@ SCHEMAS: dict[str, Any] = {
             "years": {"type": ["number", "null"]},
             "region": {"type": ["object", "null"]},
             "source": {"type": "array"},
+            "programmes": {
+                "type": "object",
+                "description": "only on paths from a programme: the same-field programmes at "
+                "this step's destination, derived from aligned catalogue class codes (not an "
+                "official list); at most 12 items, total counts all",
+                "required": ["basis", "total", "items"],
+                "properties": {
+                    "basis": {"type": "string", "enum": ["derived"]},
+                    "total": {"type": "integer", "minimum": 1},
+                    "items": {"type": "array", "items": NODE},
+                },
+            },
         },
     },
     "Path": {

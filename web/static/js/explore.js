@@ -140,6 +140,12 @@
         ? el("ul", {}, step.conditions.map(function (c) { return el("li", { text: typeof c === "string" ? c : c.label || c.text || JSON.stringify(c) }); }))
         : null),
       row(RT.t("region"), step.region ? link(step.region) : null),
+      row(RT.t("same_field"), step.programmes && step.programmes.items && step.programmes.items.length
+        ? el("div", {}, [
+          el("ul", { class: "same-field" }, step.programmes.items.map(function (p) { return el("li", {}, [link(p)]); })),
+          el("p", { class: "muted small", text: RT.t("same_field_note").replace("{n}", String(step.programmes.total)) })
+        ])
+        : null),
       row(RT.t("source"), step.source && step.source.length
         ? el("ul", {}, step.source.map(function (s) {
           var href = RT.href(s.iri) || s.url;
