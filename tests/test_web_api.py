@@ -329,6 +329,25 @@ def test_an_unexpected_error_is_a_json_500_without_details(app):
     assert "secret" not in resp.get_data(as_text=True)
 
 
+def test_an_unexpected_error_is_logged_with_frames_but_no_user_text(caplog):
+    phone, email = "138" + "0013" + "8000", "someone" + "@example.com"
+
+    class Quoting:  # an error whose message quotes what the user typed
+        def ask(self, message, *a, **k):
+            raise KeyError(f"{message} {phone} {email} {'x' * 200}")
+
+    broken = make_app(ADVISOR=Quoting())
+    with caplog.at_level("ERROR", logger="rongtong.web"):
+        resp = broken.test_client().post("/api/chat", json={"message": "我叫李雷电话"})
+    ref = error_of(resp, 500)["message"].split("reference ")[1].rstrip(").")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert ref in logged and "builtins.KeyError" in logged
+    assert "in ask" in logged  # the frame that raised
+    assert phone not in logged and email not in logged
+    assert "x" * 100 not in logged  # cut like a logged chat message
+    assert not any(r.exc_info for r in caplog.records)  # no full exception with its message
+
+
 def test_rate_limit_answers_429_with_retry_after():
     app = make_app(RATE_LIMIT_CHAT="2/minute", RATE_LIMIT_LOOPBACK=True)
     c = app.test_client()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,10 +258,26 @@ def _register_errors(app: Flask) -> None:
         if isinstance(err, HTTPException):  # pragma: no cover - handled above
             return _http_error(err)
         ref = secrets.token_hex(4)
-        log.exception("unhandled error %s on %s %s", ref, request.method, request.path)
+        log.error(
+            "unhandled error %s on %s %s: %s\n%s",
+            ref,
+            request.method,
+            request.path,
+            _private_summary(err),
+            "".join(traceback.format_list(traceback.extract_tb(err.__traceback__))).rstrip(),
+        )
         return error_response(
             500, "internal_error", f"Something went wrong on our side (reference {ref})."
         )
+
+
+def _private_summary(err: BaseException) -> str:
+    """The exception's type and its message redacted like a logged chat message: a message can
+    quote what the user typed (a KeyError of their text), which must not reach the logs whole.
+    The traceback is logged as frames only (file, line, function, source line), never locals."""
+    from web.logging_setup import redact
+
+    return f"{type(err).__module__}.{type(err).__qualname__}: {redact(err)}"
 
 
 # ------------------------------------------------------------------ headers
