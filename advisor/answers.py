@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.knowledge import RTD, Knowledge
-from advisor.understand import CRED_KINDS, Understanding, programme_level
+from advisor.occupations import LooseOccupation, loose_occupations
+from advisor.understand import (
+    CRED_KINDS,
+    STAGE_KINDS,
+    Understanding,
+    asks_equivalence,
+    asks_where,
+    programme_level,
+)
 
 __all__ = ["Composer", "Draft"]
 
@@ -296,6 +304,32 @@ class Composer:
             # scores, rankings, fees: the graph has none; say so instead of answering nearby
             handler = self.do_uncovered
         elif (
+            intent not in _NOT_A_DATA_QUESTION
+            and asks_equivalence(u.text)
+            and (self.equivalence_subjects()[0])
+        ):
+            # "高级工班相当于什么学历": what the graph says it counts as, and for what
+            self.d.intent = "certificate"
+            handler = self.do_equivalence
+        elif (
+            intent not in _NOT_A_DATA_QUESTION
+            and asks_where(u.text)
+            and not (u.unknown_places or self.message_regions())
+            and self.where_subjects()
+        ):
+            # "综合高中在哪些地方有": the regions the graph attaches to it
+            self.d.intent = "regional"
+            handler = self.do_where
+        elif (
+            intent in ("pathway", "certificate", "definition", "fact", "career")
+            and u.first("ProfessionalTitle")
+            and not u.stages
+            and not u.programme_groups
+        ):
+            # "（高级工班）毕业后能评工程师吗": how the title is reached, and what counts for it
+            self.d.intent = "certificate"
+            handler = self.do_title
+        elif (
             regional_cue
             and intent in ("definition", "fact", "unknown", "certificate")
             and (u.unknown_places or self.message_regions())
@@ -476,7 +510,41 @@ class Composer:
                 )
                 for f in fee_facts[:2]:
                     self.add("• " + self.fact_line(f))
+        off_graph = [x for x in topics if x in ("military", "police")]
+        if "military" in topics:
+            self.add(
+                self.t(
+                    "图谱里没有关于参军入伍（征兵条件、入伍后的学历政策等）的有来源信息，我不猜。请向当地征兵办公室（人民武装部）咨询当年的征兵条件。",
+                    "The graph has no sourced information on joining the military (enlistment conditions, "
+                    "education rules for soldiers), and I won't guess. Ask the local recruitment office for "
+                    "this year's conditions.",
+                )
+            )
+        if "police" in topics:
+            self.add(
+                self.t(
+                    "图谱里没有关于当警察（公安招警、警校招生条件等）的有来源信息，我不猜。请查当地公安机关或公务员考试机构公布的招录公告。",
+                    "The graph has no sourced information on becoming a police officer (police recruitment "
+                    "or police-school admission), and I won't guess. Check the recruitment notices of the "
+                    "local public-security bureau or civil-service examination authority.",
+                )
+            )
         self._where_said = True
+        if off_graph and len(off_graph) == len(topics):
+            self.add(
+                self.t(
+                    "我能回答的是图谱里有来源的内容：各阶段的升学路线（比如中职毕业后怎么读大专、本科）、专业对应的职业和证书、普职转换和相关政策数据。",
+                    "What I can answer, with sources, is what the graph holds: the routes to further study "
+                    "(for example from secondary vocational school to a junior college or a bachelor's "
+                    "degree), the jobs and certificates programmes lead to, moving between tracks, and the "
+                    "policies and figures behind them.",
+                )
+            )
+            stage = self.u.from_stage or self.profile.get("stage")
+            self.d.suggestions = (
+                self.entity_suggestions(stage) if stage else self.default_suggestions()[:3]
+            )
+            return
         self.known_nearby()
         self.d.suggestions = self.default_suggestions()[:3]
 
@@ -635,6 +703,374 @@ class Composer:
             self.add(self.t(f"从事{names}须持有此证。", f"Required to practise: {names}."))
         for route in kn.routes_from.get(iri, [])[:3]:
             self.add(self.route_line(route))
+
+    # .................................................................. equivalence ("相当于什么学历")
+
+    def equivalence_subjects(self) -> tuple[list[str], list[str]]:
+        """(the resources named — or the asker's stage — that the graph says count as another
+        (rt:countsAs), including the stages an institution type provides; the resources named)."""
+        kn, u = self.kn, self.u
+        named: list[str] = []
+        for m in u.mentions:
+            for iri, kind in zip(m.iris, m.kinds, strict=False):
+                if (kind in STAGE_KINDS or kind in CRED_KINDS or kind == "InstitutionType") and (
+                    iri not in named
+                ):
+                    named.append(iri)
+        if not named and self.profile.get("stage") in kn.entities:
+            named = [self.profile["stage"]]
+        out: list[str] = []
+        for x in named:
+            cands = [x] + (kn.iris(x, "rt:providesStage") if kn.is_a(x, "InstitutionType") else [])
+            for c in cands:
+                if kn.iris(c, "rt:countsAs") and c not in out:
+                    out.append(c)
+        return out, named
+
+    def purpose_key(self, iri: str) -> str:
+        """What an equivalence is for, without its detail: 申报职称（按大专学历） → 申报职称."""
+        text = self.kn.text(iri, "rt:countsAsFor", "zh")
+        return re.split(r"[（(]", text)[0].strip()
+
+    def equiv_line(self, iri: str) -> str:
+        kn = self.kn
+        target = kn.first_iri(iri, "rt:countsAs")
+        purpose = kn.text(iri, "rt:countsAsFor", self.lang).rstrip("。.")
+        self.cite(iri)
+        self.ent(iri)
+        self.ent(target)
+        if purpose:
+            return self.t(
+                f"• {self.L(iri)}：{purpose}时，视同{self.Q(target)}。",
+                f"• {self.L(iri)} counts as {self.L(target)} for {purpose}.",
+            ) + self.conf_note(iri)
+        return self.t(
+            f"• {self.L(iri)}：视同{self.Q(target)}（图谱没有写明适用范围）。",
+            f"• {self.L(iri)} counts as {self.L(target)} (the graph does not say for what).",
+        ) + self.conf_note(iri)
+
+    def do_equivalence(self) -> None:
+        kn = self.kn
+        subjects, named = self.equivalence_subjects()
+        for inst in [x for x in named if kn.is_a(x, "InstitutionType")][:1]:
+            # a school type: what it is, and the stages (classes) it provides
+            self.ent(inst)
+            text = self.definition(inst, n=2)
+            if text:
+                self.add(self.Q(inst) + self.t("：", ": ") + text)
+            provided = kn.iris(inst, "rt:providesStage")
+            if provided:
+                for p_ in provided:
+                    self.ent(p_)
+                names = self.t("、", ", ").join(self.L(p_) for p_ in provided)
+                self.add(
+                    self.t(f"它提供的教育阶段：{names}。", f"The stages it provides: {names}.")
+                )
+        self.add(
+            self.t(
+                "图谱里记录的“视同”（哪种学历按哪种对待、用于什么）：",
+                "What the graph records as counting as another qualification, and for what:",
+            )
+        )
+        for x in subjects:
+            if kn.is_a(x, *CRED_KINDS) and x in named:
+                text = self.definition(x, n=2)
+                if text:
+                    self.add(self.Q(x) + self.t("：", ": ") + text)
+        for x in subjects:
+            self.add(self.equiv_line(x))
+        purposes = {self.purpose_key(x) for x in subjects} - {""}
+        siblings = [
+            x
+            for x in kn.of_kind("EducationStage", *CRED_KINDS)
+            if x not in subjects and kn.iris(x, "rt:countsAs") and self.purpose_key(x) in purposes
+        ]
+        if siblings:
+            self.add(self.t("同一规定下的其他情况：", "Under the same rule:"))
+            for x in siblings:
+                self.add(self.equiv_line(x))
+        for f in self.facts_for(subjects, limit=1):
+            self.add("• " + self.fact_line(f))
+        self.add(
+            self.t(
+                "这种视同只适用于上面写明的用途；用于其他用途（比如升学报考）时怎么认定，图谱里没有有来源的说法，请向当地人社或教育部门确认。",
+                "Such an equivalence holds for the purpose stated above; for other purposes (applying "
+                "for further study, for example) the graph has no sourced rule, so check with the local "
+                "human-resources or education authority.",
+            )
+        )
+        self.d.suggestions = self.entity_suggestions(subjects[0])
+
+    def do_title(self) -> None:
+        """A professional title (工程师…): what it is, the routes to it, and what the asker's stage
+        counts as for title applications."""
+        kn = self.kn
+        title = self.u.first("ProfessionalTitle")
+        self.describe(title)
+        routes = [r for r in kn.routes_to.get(title, []) if r not in kn.routes_from.get(title, [])]
+        if routes:
+            self.add(self.t("评上它的途径：", "Ways to reach it:"))
+            for r in routes[:4]:
+                self.add(self.route_line(r))
+        stage = self.profile.get("stage")
+        if stage in kn.entities and kn.iris(stage, "rt:countsAs"):
+            self.add(self.t(f"你所在的{self.Q(stage)}：", f"Your stage, {self.L(stage)}:"))
+            self.add(self.equiv_line(stage))
+
+    # .................................................................. where is X ("哪些地方有")
+
+    def where_subjects(self) -> list[str]:
+        """The things a "where is X" question is about: mechanisms, stages, school types."""
+        kn, u = self.kn, self.u
+        out: list[str] = []
+        for m in u.mentions:
+            if not m.kinds or m.kinds[0] not in ("Mechanism", "EducationStage", "InstitutionType"):
+                continue
+            iri = m.iris[0]
+            cands = [iri] + (
+                kn.iris(iri, "rt:providesStage") if kn.is_a(iri, "InstitutionType") else []
+            )
+            for c in cands:
+                if c not in out:
+                    out.append(c)
+        return out
+
+    def do_where(self) -> None:
+        kn = self.kn
+        subjects = self.where_subjects()
+        abroad = {RTD + "region-germany", RTD + "region-finland"}
+
+        def local(r: str) -> bool:
+            return (
+                kn.is_a(r, "Region")
+                and not r.endswith("region-national")
+                and r not in abroad
+                and kn.first_iri(r, "rt:partOf") not in abroad
+            )
+
+        evidence: dict[str, list[str]] = {}
+        facts: list[str] = []
+
+        def note(region: str, what: str) -> None:
+            lst = evidence.setdefault(region, [])
+            if what not in lst:
+                lst.append(what)
+
+        for x in subjects:
+            routes = list(kn.routes_by_mech.get(x, []))
+            routes += kn.routes_from.get(x, []) + kn.routes_to.get(x, [])
+            for r in routes:
+                for reg in kn.iris(r, "rt:region"):
+                    if local(reg):
+                        note(reg, r)
+            for reg in kn.iris(x, "rt:region"):
+                if local(reg):
+                    note(reg, x)
+            for f in kn.facts_about.get(x, []):
+                regs = [reg for reg in kn.iris(f, "rt:about") if local(reg)]
+                for reg in regs:
+                    note(reg, f)
+                if regs and f not in facts:
+                    facts.append(f)
+        names = self.t("、", ", ").join(self.L(x) for x in subjects[:2])
+        if not evidence:
+            self.add(
+                self.t(
+                    f"图谱里没有把{names}和具体地区联系起来的有来源规则；图谱里它是全国层面的做法。",
+                    f"The graph ties {names} to no particular region with a source; what it holds is national.",
+                )
+            )
+            for x in subjects[:1]:
+                self.describe(x)
+            self.add(_CAVEAT_REGION[self.lang])
+            return
+        for x in subjects:
+            self.ent(x)
+        self.add(
+            self.t(
+                f"图谱里有来源地记录了{names}的地方：",
+                f"Places where the graph records {names}, with sources:",
+            )
+        )
+        regions = sorted(evidence, key=lambda r: (-len(evidence[r]), self.L(r)))
+        for reg in regions[:8]:
+            self.ent(reg)
+            items = [e for e in evidence[reg] if not kn.is_a(e, "Fact")][:2]
+            for e in evidence[reg]:
+                self.cite(e)
+            parent = kn.first_iri(reg, "rt:partOf")
+            where = self.L(reg) + (
+                self.t(f"（{self.L(parent)}）", f" ({self.L(parent)})")
+                if parent and local(parent)
+                else ""
+            )
+            if items:
+                what = self.t("；", "; ").join(self.L(e) + self.region_note_short(e) for e in items)
+                self.add(f"• {where}{self.t('：', ': ')}{what}")
+            else:
+                self.add(f"• {where}")
+        for f in facts[:2]:
+            self.add("• " + self.fact_line(f))
+        self.add(
+            self.t(
+                "图谱只收录了有来源的这些地方；其他地方可能也有，做法也可能不同，请向当地教育部门确认。",
+                "The graph holds only these sourced places: other places may have it too, and rules "
+                "differ, so check with the local education authority.",
+            )
+        )
+        self._where_said = True
+        self.d.suggestions = self.regional_suggestions()
+
+    def region_note_short(self, iri: str) -> str:
+        vf = self.kn.literal(iri, "rt:validFrom")
+        since = self.kn.literal(iri, "rt:since")
+        if vf:
+            return self.t(f"（{vf}起施行）", f" (in force from {vf})")
+        if since:
+            return self.t(f"（{since}年起）", f" (since {since})")
+        return ""
+
+    # .................................................................. occupations by group / loose name
+
+    @property
+    def loose(self) -> LooseOccupation | None:
+        """A loose occupation name in the message ("护士", "teacher") and the occupations it ends."""
+        if not hasattr(self, "_loose"):
+            self._loose = loose_occupations(self.kn, self.u.text, self.u.mentions)
+        return self._loose
+
+    def describe_group(self, grp: str, limit: int = 12) -> None:
+        """An occupation group: its code and level, the groups above it, and what it contains."""
+        kn = self.kn
+        self.ent(grp)
+        self.cite(grp)
+        code = kn.code(grp)
+        level = kn.literal(grp, "rt:groupLevel")
+        level_en = {"大类": "major group", "中类": "medium group", "小类": "minor group"}.get(
+            level, "group"
+        )
+        line = self.Q(grp) if self.lang == "zh" else self.L(grp)
+        line += self.t(
+            f"是《中华人民共和国职业分类大典》（2022年版）中的{level or '类别'}，代码 {code}",
+            f" is a {level_en} of the 2022 Occupational Classification of China, code {code}",
+        )
+        up = []
+        g = kn.first_iri(grp, "skos:broader") or kn.first_iri(grp, "rt:group")
+        while g and len(up) < 3:
+            up.append(g)
+            g = kn.first_iri(g, "skos:broader") or kn.first_iri(g, "rt:group")
+        if up:
+            line += self.t(
+                f"，属于{'／'.join(self.L(x) for x in up)}",
+                f", in {' / '.join(self.L(x) for x in up)}",
+            )
+        self.add(line + self.t("。", "."))
+        members = sorted(kn.children.get(grp, []), key=kn.code)
+        occs = [x for x in members if kn.is_a(x, "Occupation")]
+        subs = [x for x in members if kn.is_a(x, "OccupationGroup")]
+        if occs:
+            head = self.t(f"它包括{len(occs)}个职业：", f"It contains {len(occs)} occupation(s):")
+            self._member_list(head, occs, limit)
+        elif subs:
+            head = self.t(f"它下分{len(subs)}个类别：", f"It is divided into {len(subs)} groups:")
+            self._member_list(head, subs, limit)
+        self.d.suggestions = self.entity_suggestions(occs[0] if occs else grp)
+
+    def _member_list(self, head: str, members: list[str], limit: int) -> None:
+        """A heading, then up to limit occupations or groups with their codes, then the count."""
+        self.add(head)
+        for x in members[:limit]:
+            self.ent(x)
+            self.add("• " + self.occ_phrase(x))
+        if len(members) > limit:
+            self.add(self.t(f"……等共{len(members)}个。", f"… {len(members)} in all."))
+
+    def describe_loose(self, loose: LooseOccupation, limit: int = 12) -> None:
+        """The occupations a loose name ends ("护士" → 内科护士…), with codes and their groups."""
+        kn = self.kn
+        occs = loose.occupations
+        self.add(
+            self.t(
+                f"《中华人民共和国职业分类大典》（2022年版）里没有单独叫“{loose.term}”的职业，"
+                f"名称以它结尾的职业有{len(occs)}个：",
+                f"The 2022 Occupational Classification of China has no occupation called just "
+                f"'{loose.term}'; {len(occs)} occupation(s) end with it:",
+            )
+        )
+        for o in occs[:limit]:
+            self.ent(o)
+            self.cite(o)
+            self.add("• " + self.occ_phrase(o))
+        if len(occs) > limit:
+            self.add(self.t(f"……等共{len(occs)}个。", f"… {len(occs)} in all."))
+        groups: list[str] = []
+        for o in occs:
+            g = kn.first_iri(o, "rt:group")
+            if g and g not in groups:
+                groups.append(g)
+        if groups:
+            for g in groups[:4]:
+                self.ent(g)
+            names = self.t("、", ", ").join(self.occ_phrase(g) for g in groups[:4])
+            self.add(self.t(f"所属类别：{names}。", f"Their groups: {names}."))
+        creds = self.credentials_for(occs[:limit], limit=4)
+        if creds:
+            for c in creds:
+                self.ent(c)
+            names = self.t("、", ", ").join(self.L(c) for c in creds)
+            self.add(self.t(f"相关证书：{names}。", f"Related certificates and licences: {names}."))
+        self.d.suggestions = self.entity_suggestions(occs[0])
+
+    def asked_occupations(self) -> tuple[list[str], str | None]:
+        """The occupations a message asks about (named, in a group named, or a loose name's), and
+        the word the user used for them when it is not an occupation's name."""
+        kn, u = self.kn, self.u
+        asked = u.all("Occupation")
+        term = None
+        if not asked and self.loose:
+            asked, term = list(self.loose.occupations), self.loose.term
+        for grp in u.all("OccupationGroup"):
+            asked += [x for x in kn.children.get(grp, []) if kn.is_a(x, "Occupation")]
+            term = term or self.L(grp)
+        return asked, term
+
+    def asked_job_line(self, prog: str) -> None:
+        """ "学护理能当护士吗": which of the programme's occupations are the job asked about."""
+        kn = self.kn
+        asked, term = self.asked_occupations()
+        if not asked:
+            return
+        linked = [o for o, _b, _l in self.occupations_of(prog, limit=50)]
+        hits = [o for o in linked if o in asked]
+        name = term or self.t("、", ", ").join(self.L(o) for o in asked[:3])
+        if hits:
+            for o in hits:
+                self.ent(o)
+            names = self.t("、", ", ").join(self.occ_phrase(o) for o in hits)
+            self.add(
+                self.t(
+                    f"可以。图谱里{self.Q(prog)}对应的职业中，与“{name}”相符的有：{names}。",
+                    f"Yes: among the occupations the graph links to {self.L(prog)}, these match "
+                    f"'{name}': {names}.",
+                )
+            )
+            gate = self.credentials_for(hits, limit=4)
+            gate = [c for c in gate if kn.iris(c, "rt:requiredFor")]
+            if gate:
+                for c in gate:
+                    self.ent(c)
+                names = self.t("、", ", ").join(self.L(c) for c in gate)
+                self.add(
+                    self.t(f"从事这些职业须持有：{names}。", f"To practise, you need: {names}.")
+                )
+        else:
+            self.add(
+                self.t(
+                    f"图谱里{self.Q(prog)}对应的职业中没有“{name}”；图谱只记录了下面这些对应关系。",
+                    f"None of the occupations the graph links to {self.L(prog)} is '{name}'; the graph "
+                    "records only the links below.",
+                )
+            )
 
     # .................................................................. programmes / careers
 
@@ -852,8 +1288,15 @@ class Composer:
     def do_career(self) -> None:
         u = self.u
         if u.programme_groups:
-            prog = self.pick_programme(u.programme_groups[0])
-            others = [p for p in u.programme_groups[0] if p != prog]
+            group = u.programme_groups[0]
+            asked = set(self.asked_occupations()[0])
+            # "学数控能当车工吗": of same-named programmes, one that leads to the job asked about
+            leads = [
+                p for p in group if asked & {o for o, _b, _l in self.occupations_of(p, limit=50)}
+            ]
+            prog = self.pick_programme(leads or group)
+            others = [p for p in group if p != prog]
+            self.asked_job_line(prog)
             self.describe_programme(prog)
             if others:
                 lv = self.t("、", ", ").join(self.L(programme_level(self.kn, p)) for p in others)
@@ -870,6 +1313,11 @@ class Composer:
             self.describe_occupation(occ)
             self.d.suggestions = self.entity_suggestions(occ)
             return
+        grp = u.first("OccupationGroup")
+        if grp and not u.first("ProgrammeClass", "Field", "ProgrammeCategory"):
+            return self.describe_group(grp)
+        if self.loose and not u.first("ProgrammeClass", "Field", "ProgrammeCategory", "Interest"):
+            return self.describe_loose(self.loose)
         # a field, class, category or interest: programmes in it
         target = u.first("ProgrammeClass", "Field", "ProgrammeCategory", "Interest")
         if target is None and self.profile.get("programme"):
@@ -1810,13 +2258,30 @@ class Composer:
         text = u.text
         code_q = any(w in text for w in ("代码", "编码", "code"))
         occ = u.first("Occupation")
+        grp = u.first("OccupationGroup")
         prog_group = u.programme_groups[0] if u.programme_groups else None
-        if code_q and (occ or prog_group):
+        wants_prog = bool(re.search(r"专业|programme|program|major", text))
+        occ_code = bool(
+            re.search(
+                r"职业代码|职业编码|occupation(?:al)? codes?|codes? of (?:an? )?occupation", text
+            )
+        )
+        if code_q and occ_code and not wants_prog and not (occ or grp):
+            # "occupation code for a nurse": "nurse" read as the Nursing programme is still a job
+            others = [m for m in u.mentions if "Programme" not in (m.kinds or [])]
+            self._loose = loose_occupations(self.kn, text, others)
+            if self.loose:
+                prog_group = None
+        if code_q and (occ or grp or prog_group or self.loose):
             if occ:
                 self.describe_occupation(occ)
-            else:
+            elif prog_group and (wants_prog or not (grp or self.loose)):
                 prog = self.pick_programme(prog_group)
                 self.describe_programme(prog, with_careers=False)
+            elif grp:
+                self.describe_group(grp)
+            else:
+                self.describe_loose(self.loose)
             return
         hits = self.sv.search_iris(u, kinds=("Fact",), k=10)
         linked = [iri for iri in u.all(*kn_kinds_for_facts()) if kn.facts_about.get(iri)]
@@ -1969,6 +2434,12 @@ class Composer:
         occ = u.first("Occupation")
         if occ:
             self.describe_occupation(occ)
+            return
+        prog = self.profile.get("programme")
+        if not u.mentions and prog in kn.entities:
+            # "他以后能考什么证" after "我儿子在中职学汽修": the programme's certificates
+            self.describe_programme(prog)
+            self.d.suggestions = self.programme_suggestions(prog)
             return
         # degree for a stage: credentials awarded at it
         stage = u.to_stage or u.from_stage or (self.u.stages[0][0] if self.u.stages else None)

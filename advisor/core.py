@@ -615,7 +615,11 @@ class Advisor:
         kn = self.kn
         self_ref = intent == "profile" or u.self_statement or looks_like_profile(text)
         if self_ref:
-            for stage, role, _pos in u.stages:
+            # "我在技校读高级工班": the class (a stage by name only) over the school's name (技校 is
+            # also a school type): the more specific is where the learner is
+            school_names = {m.start for m in u.mentions if "InstitutionType" in (m.kinds or [])}
+            ordered = sorted(u.stages, key=lambda x: x[2] in school_names)
+            for stage, role, _pos in ordered:
                 if role in (None, "from"):
                     if stage != profile.get("stage"):
                         profile.pop("goal", None)
@@ -719,6 +723,9 @@ class Advisor:
         intent = cls.intent
         if intent == "unknown" and u.mentions:
             intent = self._default_intent(u)
+        if intent == "recommendation" and u.programme_groups and "career" in cls.scores:
+            # "学前教育专业毕业能当老师吗": a programme named and a job asked about
+            intent = "career"
         self._update_profile(profile, u, intent, text)
         profile["lang"] = lang
         composer = Composer(self.kn, lang, u, profile, self)

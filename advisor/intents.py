@@ -73,12 +73,13 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         (
             "工作", "就业方向", "做什么", "干什么", "能干", "职业", "岗位", "前景", "找工作", "从事",
             "出来做", "对口", "就业去向", "当什么", "干啥", "做啥", "行业", "职位", "上班", "挣钱", "工资",
-            "收入",
+            "收入", "能当", "可以当", "当上", "去当", "能做", "可以做",
         ),
         (
             r"\bjobs?\b", r"\bwork(?:ing)? as\b", r"\bcareers?\b", r"\boccupations?\b", r"\blead(?:s)? to\b",
             r"\bbecome an?\b", r"\bwhat can (?:i|he|she|you|they) do with\b", r"\bprofessions?\b",
             r"\bwhat work\b", r"\bkind of work\b", r"\bgraduates? do\b", r"\bwork in\b", r"\bemployers?\b", r"\bsalar", r"\bearn\b",
+            r"\bbecome (?:a|an|the)?\s*\w+", r"\bwork as\b", r"\busually become\b",
         ),
     ),
     (
@@ -205,6 +206,8 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             "股票", "股市", "基金", "天气", "气温", "下雨", "写诗", "作诗", "写首诗", "诗歌", "笑话", "菜谱",
             "做饭", "彩票", "比特币", "电影", "游戏", "数学题", "作业", "算命", "星座", "球赛", "明星", "减肥",
             "旅游攻略", "房价", "涨", "跌", "写一首", "唱歌", "歌词", "汇率", "外卖", "故事", "首都", "八卦", "餐厅", "饭店", "酒店", "美食", "电视剧",
+            "作文", "写一篇", "写篇", "写一段", "帮我写", "替我写", "写封", "写个", "读后感", "演讲稿", "翻译成", "翻译一下",
+            "帮我翻译", "译成", "怎么炒", "怎么煮", "怎么烧", "红烧", "炒菜", "做菜", "食谱", "饺子", "蛋糕",
         ),
         (
             r"\bstocks?\b", r"\bshares? price", r"\bweather\b", r"\bpoems?\b", r"\bjokes?\b", r"\brecipes?\b",
@@ -212,6 +215,8 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             r"\bmath problem", r"\btranslate\b", r"\bhoroscope", r"\bfootball\b", r"\bsoccer\b", r"\bgames?\b",
             r"\bwrite me\b", r"\bcelebrit", r"\bcapital of\b", r"\bstory\b", r"\brecipe", r"\brestaurants?\b", r"\bhotels?\b",
             r"\bcooking tips\b", r"\bnews\b", r"\bforecast\b", r"\bexchange rate\b", r"\bpizza\b", r"\bcats?\b",
+            r"\bessays?\b", r"\bwrite (?:me|an?|my|this|some)\b", r"\bcompose (?:a|an|me)\b", r"\btranslat(?:e|ion)\b",
+            r"\bdumplings?\b", r"\bcook (?:a|an|some|me)\b", r"\bstock market\b",
         ),
     ),
 ]  # fmt: skip
@@ -271,6 +276,15 @@ _ABILITY = re.compile(
     r"能不能|可不可以|能否|可以|还能|能|行不行|有机会|有没有机会|"
     r"\bcan (?:i|he|she|we|my|a|an)\b|\bcould (?:i|he|she|we)\b|\bam i able\b|\bis it possible\b|"
     r"\bam i eligible\b|\bcan (?:i|he|she) still\b"
+)
+
+
+# requests to produce something (an essay, a poem, a translation, homework answers)
+_TASK = re.compile(
+    r"(?:帮我|给我|替我|请你|请)(?:写|翻译|改)|写一篇|写篇|写一首|写首|写一段|写一封|写封|翻译成|翻译一下|"
+    r"(?:帮我|给我|替我)做(?:一下)?(?:\w{0,4})(?:作业|题)|"
+    r"\bwrite (?:me |an? |my )?(?:essay|poem|story|letter|song|speech)|\btranslate (?:this|these|the|my|it)\b|"
+    r"\b(?:do|solve|finish) my (?:\w+ )?homework\b"
 )
 
 
@@ -345,6 +359,9 @@ def classify(
             scores["transfer"] = scores.get("transfer", 0.0) + 0.8
     question = is_question(text)
 
+    # a task to do for the user (write an essay, translate a text): out of scope whatever it names
+    if _TASK.search(text):
+        return Classification("out_of_scope", scores, cues)
     # out of scope: an off-topic cue and nothing of ours
     if "out_of_scope" in scores:
         if domain_terms == 0 or scores["out_of_scope"] > 2 * max(
@@ -373,6 +390,17 @@ def classify(
         and _ABILITY.search(cue_text if cue_text is not None else text)
     ):
         scores["pathway"] = scores.get("pathway", 0.0) + 0.5
+
+    # "能考什么证": the verb belongs to the certificate, not to a route
+    if (
+        "certificate" in cues
+        and any(c.startswith("[考拿") for c in cues["certificate"])
+        and set(cues.get("pathway", ())) <= {"能考", "可以考", "怎么考", "如何考", "报考"}
+    ):
+        scores.pop("pathway", None)
+    # "X的职业代码" / "occupation code of X": a figure (a code), whatever "职业" suggests
+    if any(w in cues.get("fact", ()) for w in ("代码", "编码", r"\bcodes?\b")):
+        scores["fact"] = scores.get("fact", 0.0) + 1.0
 
     # comparisons need two things to compare (or a known profile + one)
     if "comparison" in scores and len(kinds) < 2 and not profile.get("stage"):

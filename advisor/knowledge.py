@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from advisor.normalize import normalize
+from advisor.normalize import en_tokens, normalize
 
 __all__ = ["Knowledge", "Entity", "Lit", "RT", "RTD", "SKOS", "DCT"]
 
@@ -478,6 +478,29 @@ class Knowledge:
                 iri for iri, e in self.entities.items() if e.types.intersection(kinds)
             )
         return list(found)
+
+    def occupation_heads(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """Occupations by the endings of their names, for loose names ("护士" → 内科护士, 儿科护士…;
+        "nurse" → Internal Medicine Nurse…): (Chinese name endings of 2+ characters, including
+        the whole name -> occupations; last English word, stemmed -> occupations). Built once per
+        snapshot."""
+        cache = self.__dict__.get("_occupation_heads")
+        if cache is None:
+            zh: dict[str, list[str]] = defaultdict(list)
+            en: dict[str, list[str]] = defaultdict(list)
+            for iri in self.of_kind("Occupation"):
+                name = normalize(self.label(iri, "zh")).replace(" ", "")
+                for i in range(len(name) - 1):
+                    zh[name[i:]].append(iri)
+                toks = en_tokens(normalize(self.label(iri, "en")))
+                if toks:
+                    en[toks[-1]].append(iri)
+            cache = (
+                {k: tuple(v) for k, v in zh.items()},
+                {k: tuple(v) for k, v in en.items()},
+            )
+            self.__dict__["_occupation_heads"] = cache
+        return cache
 
     # ------------------------------------------------------------------ sources
 

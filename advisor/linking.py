@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from advisor.knowledge import RTD, Knowledge
 from advisor.lexicon import COLLOQUIAL
-from advisor.normalize import en_tokens, has_cjk, normalize
+from advisor.normalize import en_tokens, has_cjk, normalize, stem
 
 __all__ = ["Mention", "AliasTable", "LINKABLE"]
 
@@ -124,6 +124,29 @@ _EN_SKIP = {
     "student",
 }
 _LATIN = re.compile(r"[a-z0-9]")
+# A short name of a programme (a leading part of its catalogue name: 计算机 → 计算机应用, 机电 →
+# 机电一体化技术, "mechatronics" → Mechatronics Technology) is read as the programme only where a
+# programme is meant: right after a study verb (学会计, studying cnc) or right before a word for a
+# programme or its students (机电专业, cnc students).
+_PREFIX_BEFORE_ZH = ("学", "读", "念", "修", "报")
+_PREFIX_AFTER_ZH = ("专业", "方向", "系")
+_PREFIX_BEFORE_EN = {
+    stem(w) for w in ("study", "studying", "studied", "studies", "major", "majoring")
+}
+_PREFIX_AFTER_EN = {
+    stem(w)
+    for w in (
+        "student", "students", "major", "majors", "programme", "programmes", "program", "programs",
+        "degree", "course", "courses", "graduate", "graduates", "class", "diploma",
+    )
+}  # fmt: skip
+# leading words too general to stand for a programme ("modern", "intelligent"…)
+_PREFIX_SKIP_EN = {stem(w) for w in _EN_SKIP} | {stem(w) for w in {
+    "modern", "intelligent", "smart", "digital", "new", "applied", "international", "big", "green",
+    "high", "public", "social", "special", "technology", "engineering", "art", "design", "data",
+}}  # fmt: skip
+# a leading part naming more programmes than this is too general to mean one of them
+_PREFIX_MAX = 40
 # English aliases matched as word sequences: letters (and digits in a word of their own, "grade 9")
 _EN_ALIAS = re.compile(r"(?=.*[a-z]{2})[a-z0-9][a-z0-9' .&/-]*[a-z0-9.]")
 
@@ -186,7 +209,16 @@ class AliasTable:
         self.zh_alias_iris: dict[str, list[str]] = defaultdict(list)
         self.names: dict[str, set[str]] = defaultdict(set)  # iri -> normalised names
         self.zh_lengths: set[int] = set()
+        # leading parts of programme names -> programmes (see ``_programme_prefixes``)
+        self.prog_prefix_zh: dict[str, list[str]] = {}
+        self.prog_prefix_en: dict[tuple[str, ...], list[str]] = {}
         self._build()
+
+    def __setstate__(self, state: dict) -> None:
+        # a table pickled (in a snapshot) by an older build lacks the programme prefixes
+        self.__dict__.update(state)
+        if "prog_prefix_zh" not in state:
+            self._build_programme_prefixes()
 
     # ------------------------------------------------------------------ build
 
@@ -263,6 +295,7 @@ class AliasTable:
                 continue  # the graph already says what it means
             for iri in iris:
                 self._add(phrase, iri, "lexicon", True)
+        self._build_programme_prefixes()
         # deletion index for English typo tolerance
         self.en_deletes: dict[str, set[str]] = defaultdict(set)
         for word in self.en_vocab:
@@ -270,6 +303,120 @@ class AliasTable:
                 for d in _edits1_deletes(word):
                     self.en_deletes[d].add(word)
                 self.en_deletes[word].add(word)
+
+    def _build_programme_prefixes(self) -> None:
+        """Leading parts of programme names (2+ characters, or 1+ English words short of the whole
+        name) -> the programmes, the best-linked one per level (专业目录 levels by code)."""
+        kn = self.kn
+        zh: dict[str, set[str]] = defaultdict(set)
+        en: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for iri in kn.of_kind("Programme"):
+            ent = kn.entities[iri]
+            for p in ("skos:prefLabel", "skos:altLabel"):
+                for v in ent.props.get(p, ()):
+                    if not hasattr(v, "text"):
+                        continue
+                    key = normalize(v.text)
+                    if has_cjk(key):
+                        key = key.replace(" ", "")
+                        for n in range(2, len(key)):
+                            zh[key[:n]].add(iri)
+                    elif _EN_ALIAS.fullmatch(key):
+                        toks = tuple(en_tokens(key))
+                        for n in range(1, len(toks)):
+                            if n == 1 and (len(toks[0]) < 3 or toks[0] in _PREFIX_SKIP_EN):
+                                continue
+                            en[toks[:n]].add(iri)
+        self.prog_prefix_zh = {
+            k: self._best_per_level(v) for k, v in zh.items() if len(v) <= _PREFIX_MAX
+        }
+        self.prog_prefix_en = {
+            k: self._best_per_level(v) for k, v in en.items() if len(v) <= _PREFIX_MAX
+        }
+
+    def _best_per_level(self, iris: set[str]) -> list[str]:
+        """One programme per catalogue level (code 6x-7x 中职, 4x-5x 专科, 2x-3x 本科): the one with
+        most occupation and credential links, then the shortest name; best first."""
+        kn = self.kn
+
+        def score(iri: str) -> tuple:
+            links = len(kn.occlinks_by_prog.get(iri, ())) + len(
+                kn.credlinks_by_subject.get(iri, ())
+            )
+            return (-links, len(kn.label(iri, "zh")), kn.code(iri))
+
+        best: dict[str, str] = {}
+        for iri in sorted(iris, key=score):
+            code = kn.code(iri)
+            level = {"2": "b", "3": "b", "4": "h", "5": "h", "6": "s", "7": "s"}.get(code[:1], code)
+            best.setdefault(level, iri)
+        return sorted(best.values(), key=score)
+
+    def _programme_prefixes(
+        self, text: str, compact: str, offsets: list[int], taken: list[Mention]
+    ) -> list[Mention]:
+        """Short names of programmes where a programme is meant (see ``_PREFIX_BEFORE_ZH``)."""
+        out: list[Mention] = []
+        zh = getattr(self, "prog_prefix_zh", None) or {}
+        en = getattr(self, "prog_prefix_en", None) or {}
+        busy = bytearray(len(text) + 1)
+        for m in taken:
+            if m.start >= 0:
+                busy[m.start : m.end] = b"\x01" * (m.end - m.start)
+        n = len(compact)
+        if zh:
+            s = 0
+            while s < n:
+                hit = None
+                if has_cjk(compact[s]) and not busy[offsets[s]]:
+                    for length in range(min(8, n - s), 1, -1):
+                        key = compact[s : s + length]
+                        if key not in zh or any(busy[offsets[i]] for i in range(s, s + length)):
+                            continue
+                        before = s > 0 and compact[s - 1] in _PREFIX_BEFORE_ZH
+                        if before or compact[s + length :].startswith(_PREFIX_AFTER_ZH):
+                            hit = (length, zh[key])
+                            break
+                if hit is None:
+                    s += 1
+                    continue
+                length, iris = hit
+                start, end = offsets[s], offsets[s + length - 1] + 1
+                out.append(
+                    Mention(start, end, text[start:end], list(iris), False, "prefix",
+                            kinds=["Programme"] * len(iris))
+                )  # fmt: skip
+                s += length
+        if en:
+            words = [
+                (m.start(), m.end(), (en_tokens(m.group(0)) or [m.group(0)])[0])
+                for m in re.finditer(r"[a-z0-9]+(?:'s)?", text)
+            ]
+            i = 0
+            while i < len(words):
+                hit = None
+                for length in (3, 2, 1):
+                    seq = tuple(w[2] for w in words[i : i + length])
+                    if len(seq) < length or seq not in en:
+                        continue
+                    if any(busy[words[j][0]] for j in range(i, i + length)):
+                        continue
+                    before = i > 0 and words[i - 1][2] in _PREFIX_BEFORE_EN
+                    after = i + length < len(words) and words[i + length][2] in _PREFIX_AFTER_EN
+                    if before or after:
+                        hit = (length, en[seq])
+                        break
+                if hit is None:
+                    i += 1
+                    continue
+                length, iris = hit
+                start, end = words[i][0], words[i + length - 1][1]
+                out.append(
+                    Mention(start, end, text[start:end], list(iris), False, "prefix",
+                            kinds=["Programme"] * len(iris))
+                )  # fmt: skip
+                i += length
+        return out
 
     def _known(self, key: str) -> bool:
         if has_cjk(key) or not _EN_ALIAS.fullmatch(key):
@@ -355,7 +502,11 @@ class AliasTable:
                         )
                     )
                     break
-        return self._resolve(found)
+        out = self._resolve(found)
+        extra = self._programme_prefixes(text, compact, offsets, out)
+        if extra:
+            out = sorted(out + extra, key=lambda m: m.start)
+        return out
 
     def _zh_typos(self, compact: str, offsets: list[int]) -> list[Mention]:
         """Readings of a common term's Chinese alias with one character wrong (≥ 4 characters)

@@ -16,6 +16,9 @@ __all__ = [
     "LEVEL_BY_CODE",
     "PLACES",
     "UNCOVERED",
+    "STAGE_KINDS",
+    "asks_equivalence",
+    "asks_where",
 ]
 
 STAGE_KINDS = {"EducationStage"}
@@ -274,12 +277,61 @@ UNCOVERED: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"polytechnics?)\b"
         ),
     ),
+    # topics the graph holds nothing on: military service, police recruitment
+    "military": (
+        re.compile(r"当兵|参军|入伍|征兵|服兵役|兵役|军校|去部队"),
+        re.compile(r"\barmy\b|\bmilitary\b|\benlist|\bsoldiers?\b|\bconscript"),
+    ),
+    "police": (
+        re.compile(r"警察|辅警|警校|招警|公安"),
+        re.compile(r"\bpolice|\bpolicem[ae]n\b"),
+    ),
     # tuition and fees of schools
     "tuition": (
         re.compile(r"学费|收费|住宿费|多少钱|花多少钱|费用"),
         re.compile(r"\btuition\b|\bfees?\b|\bhow much does (?:it|this|that) cost\b|\bcosts? of\b"),
     ),
 }
+
+
+# "X相当于什么学历" / "what does X count as": whether one stage or credential counts as another
+EQUIVALENCE = (
+    re.compile(
+        r"相当于|等同|等于|视同|同等于|算什么学历|什么学历|是什么学历|什么文凭|按什么学历|算不算|算是|"
+        r"算(?:本科|大专|专科|中专|高中|学历)|当(?:作|成)(?:本科|大专|专科|中专)|效力一样|一样有效"
+    ),
+    re.compile(
+        r"\bequivalent\b|\bequal to\b|\bcounts? as\b|\bcounted as\b|\btreated as\b|"
+        r"\bregarded as\b|\bconsidered (?:as|an?|the same)\b|\bcount the same\b|\bsame (?:as|value)\b|"
+        r"\bwhat (?:level|qualification)\b|\bthe same as\b"
+    ),
+)
+
+
+def asks_equivalence(text: str) -> bool:
+    return bool(EQUIVALENCE[0].search(text) or EQUIVALENCE[1].search(text))
+
+
+# "综合高中在哪些地方有" / "where are X available": the places the graph attaches to X
+WHERE = (
+    re.compile(
+        r"哪些(?:地方|地区|城市|省份?|省市|区县)|哪(?:个|几个)(?:地方|地区|城市|省份?|省市)|哪里有|哪儿有|"
+        r"在哪(?:里|儿)?(?:有|试点|开设|实行|推行|办)|什么地方有|哪些地方"
+    ),
+    re.compile(
+        r"\bwhere (?:is|are|do|does|can)\b[^?.]*\b(?:available|offered|exists?|piloted|tried|found|"
+        r"run|used|have|has|introduced|started)\b|\b(?:which|what) (?:provinces?|cities|city|regions?|places?)\b|"
+        r"\bin which (?:provinces?|cities|city|regions?|places?)\b"
+    ),
+)
+
+
+# "哪里有好的中职学校": asking for a good school, not where something exists
+_WHERE_NOT = re.compile(r"好的|最好|好一点|好点|排名|\bbest\b|\bgood\b")
+
+
+def asks_where(text: str) -> bool:
+    return bool(WHERE[0].search(text) or WHERE[1].search(text)) and not _WHERE_NOT.search(text)
 
 
 def uncovered_topics(text: str) -> list[str]:

@@ -54,3 +54,14 @@ def test_own_cases_pass(adv):
 def test_dev_sample_passes(adv):
     passed, total, detail = _report(DEV, adv)
     assert passed / total >= 0.9, f"{passed}/{total}\n{detail}"
+
+
+def test_family_regressions_all_pass(adv):
+    """The "own-fam-" cases: whole families that once failed (what a class counts as, occupation
+    codes of groups and loose names, colloquial programme names, a programme + a job, tasks out of
+    scope, topics the graph lacks, where something is available) must all pass, not 90 %."""
+    cases = [c for c in load_cases(OWN) if c["id"].startswith("own-fam-")]
+    assert len(cases) >= 15
+    passed, failed, failures, _lat = run_cases(adv, cases)
+    detail = "\n".join(f"{cid}: {'; '.join(p)}" for cid, p in failures)
+    assert failed == 0, f"{passed}/{passed + failed}\n{detail}"
