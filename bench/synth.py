@@ -11,7 +11,7 @@ and fan-outs are the real ones.
 
 ``N×`` is N replicas with distinct IRIs (replica 0 keeps the canonical local names, e.g.
 ``rtd:stage-junior-secondary``; replica r appends ``-r<r>``) sharing the vocabulary, the
-mechanisms, ``region-national`` and the national sources; about 10 % of occupation links and
+mechanisms, the derivation methods, ``region-national`` and the national sources; about 10 % of occupation links and
 interest fits point into another replica, so the graph is one connected whole and unanchored
 queries see all of it. Named queries bound to replica 0's IRIs return the same rows at every
 size, so what grows is only what the store has to search through.
@@ -231,6 +231,14 @@ MECHANISMS = [
     ("dual-registration", "一校双籍", "Dual registration"),
 ]
 
+# the derivation methods the derived links name (rt:derivedBy), described once like data/methods.ttl
+DERIVATION_METHODS = [
+    ("lexical-occupation-candidates", "专业→职业词面推导候选（推导方法）",
+     "Lexical programme → occupation candidates (derivation method)"),
+    ("aligned-class-codes", "专业类代码对齐（推导方法）",
+     "Aligned programme-class codes (derivation method)"),
+]  # fmt: skip
+
 # from stage, to stage, mechanism, years, region (None: national), class (Route/Transfer/TitleRoute)
 ROUTES = [
     ("junior-secondary", "general-senior", "zhongkao", 3, None, "Route"),
@@ -410,7 +418,7 @@ def _labels(zh: str, en: str) -> list[tuple[str, object]]:
 
 
 def _shared(rng: random.Random) -> tuple[list[Block], dict[str, str]]:
-    """Blocks shared by all replicas: sources, mechanisms, region-national."""
+    """Blocks shared by all replicas: sources, mechanisms, derivation methods, region-national."""
     blocks: list[Block] = []
     src = {}
     for slug, zh, en, kind in SHARED_SOURCES:
@@ -430,6 +438,16 @@ def _shared(rng: random.Random) -> tuple[list[Block], dict[str, str]]:
              [("rdf:type", RT + "Mechanism"), *_labels(zh, en),
               ("skos:definition", _zh(f"{zh}：从一个教育阶段进入下一阶段的方式。")),
               ("skos:definition", _en(f"{en}: a way from one education stage to the next.")),
+              *_sourced(rng, src["rongtong-curation"])])
+        )  # fmt: skip
+    for slug, zh, en in DERIVATION_METHODS:
+        blocks.append(
+            (_rtd(f"method-{slug}"),
+             [("rdf:type", RT + "DerivationMethod"), *_labels(zh, en),
+              ("skos:definition", _zh(f"{zh}：如何计算推导关联及其得分。")),
+              ("skos:definition", _en(f"{en}: how the derived links and their scores are computed.")),
+              ("rt:scoreMeaning", _zh("0 到 1 之间；仅用于排序候选。")),
+              ("rt:scoreMeaning", _en("Between 0 and 1; it only ranks candidates.")),
               *_sourced(rng, src["rongtong-curation"])])
         )  # fmt: skip
     blocks.append(
@@ -600,7 +618,7 @@ def _replica(
             add("classprog", iri(f"classprog-{code}-{nxt}"),
                 [("rdf:type", RT + "ClassProgression"), ("rt:fromClass", cls_iri),
                  ("rt:toClass", class_seen[nxt]), ("rt:basis", RT + "derived"),
-                 ("rt:method", Lit("aligned catalogue codes")), ("rt:score", _dec(1.0)),
+                 ("rt:derivedBy", _rtd("method-aligned-class-codes")), ("rt:score", _dec(1.0)),
                  *_sourced(rng, src["moe-catalogue-2021"])])  # fmt: skip
 
     # programme-level routes (3+2 and 3+4 between aligned programmes), a handful per replica
@@ -649,17 +667,7 @@ def _replica(
         add("occupation", iri(f"occ-{code}"), props)
 
     # programme -> occupation links: 1-2 per programme; 10 % cross into another replica
-    method_zh = _zh(
-        "词面推导候选：用 jieba 分词；去掉通用词；取词内字二元组，按其在职业中的逆文档频率加权；"
-        "专业名称对职业名称与其小类名称，取较高者；每个专业取得分 ≥ 0.45 的前 3 个。仅为候选，须人工确认。"
-        + tag
-    )
-    method_en = _en(
-        "lexical candidate: names cut into words with jieba; generic words dropped; character bigrams "
-        "within words weighted by inverse document frequency over the occupations; programme name against "
-        "the occupation name and its group name, the higher counting; top 3 with score >= 0.45. "
-        "A candidate to confirm, not a statement." + tag
-    )
+    method = _rtd("method-lexical-occupation-candidates")  # described once (shared block)
     occ_codes = [row["occupation_code"] for row in tables.occupations]
     for p, row in zip(progs, tables.programmes, strict=False):
         for occ in {rng.choice(occ_codes) for _ in range(rng.choice((1, 1, 2, 2)))}:
@@ -680,7 +688,7 @@ def _replica(
                           ("rt:rationale", _en(f"The programme teaches the skills this occupation needs.{tag}")),
                           *_sourced(rng, curation, src["moe-catalogue-2021"])]  # fmt: skip
             else:
-                props += [("rt:basis", RT + "derived"), ("rt:method", method_zh), ("rt:method", method_en),
+                props += [("rt:basis", RT + "derived"), ("rt:derivedBy", method),
                           ("rt:score", _dec(round(rng.uniform(0.45, 0.95), 3))),
                           ("rt:enLabelOrigin", _en("project translation, unreviewed")),
                           *_sourced(rng, src["moe-catalogue-2021"], src["occupation-2022-draft"])]  # fmt: skip

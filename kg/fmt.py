@@ -93,7 +93,8 @@ _HEAD = [
     ("rt", "validUntil"), ("rt", "since"),
     # links
     ("rt", "programme"), ("rt", "occupation"), ("rt", "credential"), ("rt", "interest"),
-    ("rt", "fits"), ("rt", "basis"), ("rt", "rationale"), ("rt", "method"), ("rt", "score"),
+    ("rt", "fits"), ("rt", "basis"), ("rt", "rationale"), ("rt", "derivedBy"), ("rt", "method"),
+    ("rt", "score"), ("rt", "scoreMeaning"),
     ("rt", "stateControlled"), ("rt", "digital"), ("rt", "green"), ("rt", "edition"),
     # credentials
     ("rt", "ladder"), ("rt", "rank"), ("rt", "nextLevel"), ("rt", "awardedAt"),

@@ -12,8 +12,11 @@ import pytest
 import rdflib
 from rdflib import Literal
 
+from kg.importers import catalogue as catalogue_importer
 from kg.importers import cli
+from kg.importers import derive_links as derive_importer
 from kg.importers.catalogue import import_catalogue
+from kg.importers.common import method_description_problems, parse_turtle
 from kg.importers.derive_links import Scorer, curated_programmes, derive_links
 from kg.importers.occupations import cut_short, import_occupations
 from kg.vocab import DCTERMS, RDF, RT, RTD, SKOS
@@ -105,8 +108,9 @@ def test_class_progressions_are_derived(catalogue):
         assert (s, RT.fromClass, RTD[f"class-{a}"]) in g
         assert (s, RT.toClass, RTD[f"class-{b}"]) in g
         assert (s, RT.basis, RT.derived) in g
-        methods = {str(m) for m in g.objects(s, RT.method)}
-        assert any("not an official" in m for m in methods)
+        # the method is named, not repeated: its text is in data/methods.ttl
+        assert list(g.objects(s, RT.derivedBy)) == [RTD["method-aligned-class-codes"]]
+        assert list(g.objects(s, RT.method)) == []
         assert (s, RT.score, Literal(Decimal("1.0"))) in g
         assert (s, DCTERMS.source, RTD["src-moe-catalogue-2021"]) in g
     assert (RTD["classprog-6603-2603"], None, None) not in g  # one level at a time
@@ -356,7 +360,8 @@ def test_derived_links_file(tmp_path):
             str(RTD["src-moe-catalogue-2021"]),
             str(RTD["src-occupation-2022-draft"]),
         }
-        assert len(list(g.objects(link, RT.method))) == 2
+        assert list(g.objects(link, RT.derivedBy)) == [derive_importer.METHOD]
+        assert list(g.objects(link, RT.method)) == []  # named once, not repeated per link
         prog = next(g.objects(link, RT.programme))
         occ = next(g.objects(link, RT.occupation))
         assert str(link).endswith(
@@ -368,6 +373,66 @@ def test_derived_links_file(tmp_path):
     assert max(per_prog.values()) <= 3
     assert RTD["prog-460305"] not in per_prog  # curated links win
     assert (RTD["occlink-520201-2-05-08-01"], RT.programme, RTD["prog-520201"]) in g
+    # the method text is written nowhere in the generated file, only its IRI
+    assert derive_importer.METHOD_EN not in result.text and "rt:method" not in result.text
+    assert (
+        result.text.count("rt:derivedBy rtd:method-lexical-occupation-candidates ;") == result.links
+    )
+    # this copy has no data/methods.ttl: the summary says the method is described nowhere
+    assert result.method_problems and "methods.ttl" in result.summary()
+
+
+METHODS = (
+    (
+        derive_importer.METHOD,
+        derive_importer.METHOD_ZH,
+        derive_importer.METHOD_EN,
+        ONTOLOGY / "links" / "occupation-links-derived.ttl",
+    ),
+    (
+        catalogue_importer.CLASSPROG_METHOD,
+        catalogue_importer.CLASSPROG_METHOD_ZH,
+        catalogue_importer.CLASSPROG_METHOD_EN,
+        ONTOLOGY / "catalogue" / "programmes-2021.ttl",
+    ),
+)
+
+
+@pytest.mark.parametrize("method, zh, en, generated", METHODS, ids=["links", "progressions"])
+def test_derived_links_name_a_described_method(method, zh, en, generated):
+    """Every derived link in the repo names (rt:derivedBy) one rt:DerivationMethod of
+    data/methods.ttl that has labels and its full description in Chinese and English, the same
+    text as the importer's code; the links no longer repeat it."""
+    methods = rdflib.Graph().parse(ONTOLOGY / "data" / "methods.ttl")
+    assert (method, RDF.type, RT.DerivationMethod) in methods
+    labels = {o.language for o in methods.objects(method, SKOS.prefLabel)}
+    definitions = {o.language: str(o) for o in methods.objects(method, SKOS.definition)}
+    assert labels == {"zh", "en"}
+    assert definitions == {"zh": zh, "en": en}
+    assert {o.language for o in methods.objects(method, RT.scoreMeaning)} == {"zh", "en"}
+    assert list(methods.objects(method, DCTERMS.source)) and list(methods.objects(method, RT.asOf))
+    assert method_description_problems(ONTOLOGY, method, zh, en) == []
+
+    g = parse_turtle([generated])
+    derived = set(g.subjects(RT.basis, RT.derived))
+    assert len(derived) > 100
+    for link in derived:
+        assert list(g.objects(link, RT.derivedBy)) == [method], link
+        assert list(g.objects(link, RT.method)) == [], link
+
+
+def test_a_method_description_that_differs_from_the_code_is_reported(tmp_path):
+    (tmp_path / "data").mkdir()
+    text = (ONTOLOGY / "data" / "methods.ttl").read_text(encoding="utf-8")
+    (tmp_path / "data" / "methods.ttl").write_text(
+        text.replace("top 3 with score ≥ 0.45", "top 5 with score ≥ 0.4"), encoding="utf-8"
+    )
+    problems = method_description_problems(
+        tmp_path, derive_importer.METHOD, derive_importer.METHOD_ZH, derive_importer.METHOD_EN
+    )
+    assert len(problems) == 1 and "@en" in problems[0] and "top 3 with score ≥ 0.45" in problems[0]
+    missing = method_description_problems(tmp_path, RTD["method-nonexistent"], "x", "y")
+    assert missing and "does not define rtd:method-nonexistent" in missing[0]
 
 
 # ------------------------------------------------------------------ determinism and freshness

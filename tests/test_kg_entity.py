@@ -28,6 +28,23 @@ def test_entity_in_english(graph):
     assert level["o_label"] == graph.label(RTD["stage-higher-vocational"], "en")
 
 
+def test_a_derived_link_says_how_it_was_derived(graph):
+    """The derived link's page names its method as a link with the method's label; the method's
+    own page has the full description in both languages."""
+    link = graph.query("programme-occupations", programme=RTD["prog-210104"])
+    derived = [r for r in link if str(r["basis"]).endswith("#derived")]
+    assert derived and all(str(r["method"]).startswith(str(RTD["method-"])) for r in derived)
+    e = graph.entity(derived[0]["link"], lang="en")
+    method = next(p for p in e["properties"] if p["p"].endswith("#derivedBy"))
+    assert method["is_iri"] and method["o"] == str(RTD["method-lexical-occupation-candidates"])
+    assert method["o_label"].startswith("Lexical programme → occupation candidates")
+    assert method["p_label"] == "derived by (method)"
+    m = graph.entity(method["o"], lang="zh")
+    assert "jieba" in m["definition"]["zh"] and "jieba" in m["definition"]["en"]
+    assert m["type_labels"] == ["推导方法"] and m["sources"]
+    assert m["incoming_total"] > 1000  # every derived link points here
+
+
 def test_unknown_entity_is_none(graph):
     assert graph.entity(RTD["no-such-thing"]) is None
 

@@ -112,7 +112,7 @@ def test_occupations_of_industrial_robot_technology(graph):
         if row["basis"] == RT.curated:
             assert "rationale" in row
         if row["basis"] == RT.derived:
-            assert "method" not in row or row["method"]
+            assert row["method"] == RTD["method-lexical-occupation-candidates"]
             assert "score" in row
 
 
@@ -150,6 +150,7 @@ def test_next_level_programmes_are_one_level_up(graph):
     assert rows
     assert {str(r["level"]) for r in rows} == {str(RTD["stage-vocational-bachelor"])}
     assert all(str(r["nextClass"]).endswith("2603") for r in rows)
+    assert {r["method"] for r in rows} == {RTD["method-aligned-class-codes"]}
 
 
 def test_entity_labels_cover_aliases_and_codes(graph):

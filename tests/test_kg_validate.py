@@ -74,7 +74,35 @@ def broken(tmp_path_factory) -> tuple[Path, Report]:
     without = re.sub(rf"rt:rationale\s+{literal}(?:\s*,\s*{literal})*\s*;\s*", "", block)
     assert "rt:rationale" not in without
     links.write_text(text.replace(block, without), encoding="utf-8")
+
+    # derived links: one names no method, one names a source as its method, one still says its
+    # method in words (the older form, accepted); a method loses its English definition
+    derived = root / "links" / "occupation-links-derived.ttl"
+    text = derived.read_text(encoding="utf-8")
+    method = "    rt:derivedBy rtd:method-lexical-occupation-candidates ;\n"
+    for local, replacement in (
+        (NO_METHOD, ""),
+        (WRONG_METHOD, "    rt:derivedBy rtd:src-rongtong-curation ;\n"),
+        (METHOD_IN_WORDS, '    rt:method "按名称词面推导"@zh , "lexical, by name"@en ;\n'),
+    ):
+        start = text.index(f"rtd:{local} ")
+        end = text.index(" .\n", start) + 3
+        assert method in text[start:end]
+        text = text[:start] + text[start:end].replace(method, replacement) + text[end:]
+    derived.write_text(text, encoding="utf-8")
+    methods = root / "data" / "methods.ttl"
+    text = methods.read_text(encoding="utf-8")
+    en_definition = re.compile(
+        r'(rtd:method-aligned-class-codes .*?skos:definition "[^"]*"@zh) ,\s*"[^"]*"@en', re.S
+    )
+    assert en_definition.search(text)
+    methods.write_text(en_definition.sub(r"\1", text, count=1), encoding="utf-8")
     return root, validate(root)
+
+
+NO_METHOD = "occlink-210104-2-03-04-00"
+WRONG_METHOD = "occlink-210104-5-01-02-02"
+METHOD_IN_WORDS = "occlink-210105-2-03-02-00"
 
 
 def _hits(report: Report, focus: str) -> list[Problem]:
@@ -129,6 +157,26 @@ def test_a_curated_link_without_a_rationale(broken):
         str(p) for p in hits
     ]
     assert hits[0].file == "links/occupation-links-curated.ttl"
+
+
+def test_a_derived_link_must_name_its_method(broken):
+    _, report = broken
+    hits = _hits(report, NO_METHOD)
+    assert any("derived link without its method" in p.text for p in hits), [str(p) for p in hits]
+    assert hits[0].file == "links/occupation-links-derived.ttl"
+    wrong = _hits(report, WRONG_METHOD)
+    assert any("not one rt:DerivationMethod" in p.text for p in wrong), [str(p) for p in wrong]
+    assert _hits(report, METHOD_IN_WORDS) == []  # rt:method in words still names a method
+
+
+def test_a_derivation_method_needs_its_definition_in_both_languages(broken):
+    _, report = broken
+    hits = _hits(report, "method-aligned-class-codes")
+    assert any("skos:definition" in p.text and "(@en)" in p.text for p in hits), [
+        str(p) for p in hits
+    ]
+    assert hits[0].file == "data/methods.ttl"
+    assert _hits(report, "method-lexical-occupation-candidates") == []
 
 
 def test_an_undefined_term_and_an_untyped_resource(broken):

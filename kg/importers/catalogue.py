@@ -6,8 +6,10 @@ major_code, major_name, state_controlled_K``). Output: ``ontology/catalogue/prog
 with the 19 fields (``field-<专科 code>``), the categories (``cat-``), classes (``class-``),
 programmes (``prog-``) and the derived class progressions (``classprog-<from>-<to>``: the aligned
 class one level up, code minus 20 in the first two digits; "same field at the next level", not an
-official 接续专业 list). English labels come from ``ontology/imports/en-labels/{programmes,classes,
-categories}.csv`` (columns ``code,zh,en``); a missing label is left out (validation flags it).
+official 接续专业 list; each names its method, ``rt:derivedBy rtd:method-aligned-class-codes``,
+described once in ``ontology/data/methods.ttl``). English labels come from
+``ontology/imports/en-labels/{programmes,classes,categories}.csv`` (columns ``code,zh,en``); a
+missing label is left out (validation flags it).
 
 Yearly update (a data task, not a code task)
 --------------------------------------------
@@ -49,6 +51,7 @@ from kg.importers.common import (
     default_ontology_dir,
     load_en_labels,
     local_name,
+    method_description_problems,
     parse_turtle,
     read_csv,
     turtle_document,
@@ -110,6 +113,9 @@ for _lv in LEVELS.values():
 SOURCE_DEFAULT = "src-moe-catalogue-{edition}"
 AS_OF_DEFAULT = {"2021": "2021-03"}  # the 2021 catalogue was published in March 2021
 CONFIDENCE = "high"
+CLASSPROG_METHOD = RTD["method-aligned-class-codes"]
+"""The rt:DerivationMethod every class progression names (rt:derivedBy); defined in data/methods.ttl,
+whose skos:definition must be CLASSPROG_METHOD_ZH / CLASSPROG_METHOD_EN."""
 CLASSPROG_METHOD_EN = (
     "aligned class code: first two digits minus 20 (中职→专科→本科); same field at the next level, "
     "not an official 接续专业 list"
@@ -139,7 +145,8 @@ GENERATED = {
     RT.stateControlled,
     RT.edition,
     RT.basis,
-    RT.method,
+    RT.derivedBy,
+    RT.method,  # written by older versions of the importer; not carried over
     RT.score,
     RT.dataIssue,
     DCTERMS.source,
@@ -509,8 +516,7 @@ def build_graph(
         g.add((s, RT.fromClass, RTD[f"class-{a.code}"]))
         g.add((s, RT.toClass, RTD[f"class-{b.code}"]))
         g.add((s, RT.basis, RT.derived))
-        g.add((s, RT.method, _lit(CLASSPROG_METHOD_ZH, "zh")))
-        g.add((s, RT.method, _lit(CLASSPROG_METHOD_EN, "en")))
+        g.add((s, RT.derivedBy, CLASSPROG_METHOD))
         g.add((s, RT.score, Literal(Decimal("1.0"), datatype=XSD.decimal)))
         confidence = CONFIDENCE
         if a.name != b.name:
@@ -674,6 +680,7 @@ class CatalogueResult:
     superseded: list[Path]
     counts: dict[str, int]
     report_only: bool = False
+    method_problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = []
@@ -726,6 +733,8 @@ class CatalogueResult:
             lines.append(f"wrote {self.out}")
         else:
             lines.append(f"{self.out} is unchanged")
+        for problem in self.method_problems:
+            lines.append(f"NOTE: {problem}")
         for old in self.superseded:
             lines.append(
                 f"NOTE: {old} is superseded by {self.out.name}; delete it (its hand-added "
@@ -829,6 +838,19 @@ def import_catalogue(
         "data_issues": sum(1 for p in cat.programmes.values() if p.issues)
         + sum(1 for c in cat.classes.values() if c.issues),
     }
+    problems = method_description_problems(
+        ontology_dir, CLASSPROG_METHOD, CLASSPROG_METHOD_ZH, CLASSPROG_METHOD_EN
+    )
     return CatalogueResult(
-        cat, report, notes, en_problems, out, text, written, superseded, counts, report_only
+        cat,
+        report,
+        notes,
+        en_problems,
+        out,
+        text,
+        written,
+        superseded,
+        counts,
+        report_only,
+        problems,
     )

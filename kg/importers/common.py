@@ -28,6 +28,7 @@ __all__ = [
     "PREDICATE_ORDER",
     "default_ontology_dir",
     "load_en_labels",
+    "method_description_problems",
     "parse_turtle",
     "read_csv",
     "turtle_document",
@@ -75,6 +76,7 @@ PREDICATE_ORDER: list[URIRef] = [
     RT.green,
     RT.edition,
     RT.basis,
+    RT.derivedBy,
     RT.method,
     RT.score,
     RT.dataIssue,
@@ -346,6 +348,37 @@ def decimal_literal(value: float | Decimal, places: int = 3) -> Literal:
     """An xsd:decimal literal rounded to ``places`` digits, written the same way every time."""
     q = Decimal(value).quantize(Decimal(1).scaleb(-places))
     return Literal(q, datatype=XSD.decimal)
+
+
+METHODS_FILE = "data/methods.ttl"
+"""Where the derivation methods (rt:DerivationMethod) the generated links name are described."""
+
+
+def method_description_problems(ontology_dir: Path, method: URIRef, zh: str, en: str) -> list[str]:
+    """What is wrong with the description of ``method`` in ``ONTOLOGY/data/methods.ttl``: it is not
+    defined there, or its ``skos:definition`` is not the code's (``zh`` / ``en``). Empty when the
+    data describes the method the importer runs."""
+    path = Path(ontology_dir) / METHODS_FILE
+    name = f"rtd:{local_name(method)}"
+    if not path.is_file():
+        return [f"{path} is missing: it must define {name}, the method the generated links name"]
+    try:
+        g = parse_turtle([path])
+    except ImportError_ as exc:
+        return [str(exc)]
+    if (method, RDF.type, RT.DerivationMethod) not in g:
+        return [
+            f"{METHODS_FILE} does not define {name} (an rt:DerivationMethod); the links name it"
+        ]
+    defined = {
+        o.language: str(o) for o in g.objects(method, SKOS.definition) if isinstance(o, Literal)
+    }
+    return [
+        f"{METHODS_FILE}: the @{lang} skos:definition of {name} is not what the code does; "
+        f"make it: {text}"
+        for lang, text in (("zh", zh), ("en", en))
+        if defined.get(lang) != text
+    ]
 
 
 def rtd(local: str) -> URIRef:
