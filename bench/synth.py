@@ -550,6 +550,11 @@ def _replica(
             props += [("rt:exam", _zh(f"{mech}考试")), ("rt:exam", _en(f"the {mech} exam"))]
         if region and cls == "Transfer":  # the years of a transfer are often unknown
             props = [pv for pv in props if pv[0] != "rt:years"]
+        if mech == "postgraduate-exam" and i % 2:  # some sources give only a range of years
+            props = [pv for pv in props if pv[0] != "rt:years"]
+            props += [("rt:yearsMin", _dec(years)), ("rt:yearsMax", _dec(years + 1))]
+        if mech == "postgraduate-exam" and i % 3 == 0:  # e.g. 同等学力: two years after the diploma
+            props.append(("rt:waitYears", _dec(2)))
         if region:
             props.append(("rt:validFrom", _date(f"20{rng.randrange(15, 27)}-01-01")))
         if cls == "Transfer":

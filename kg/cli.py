@@ -244,6 +244,9 @@ def _print_paths(body: dict[str, Any], lang: str) -> None:
         steps = path["steps"]
         if path["total_years"] is not None:
             length = f"{path['total_years']}{years}"
+        elif path.get("total_years_range"):  # some step's sources give only a range
+            low, high = path["total_years_range"]
+            length = f"{low}–{high}{years}"
         elif path.get("known_years"):  # a floor, not a total: some steps' years are unknown
             length = f"≥{path['known_years']}{years} (+?)"
         else:
@@ -251,11 +254,18 @@ def _print_paths(body: dict[str, Any], lang: str) -> None:
         print(f"\n{number}. {length}, {len(steps)} step{'s' if len(steps) != 1 else ''}")
         for step in steps:
             mech = step["mechanism"]["label"] if step["mechanism"] else step["via"]["label"]
-            y = "?" if step["years"] is None else step["years"]
+            if step["years"] is not None:
+                y = step["years"]
+            elif step.get("years_range"):
+                y = "–".join(str(v) for v in step["years_range"])
+            else:
+                y = "?"
+            span = f"{y}{years}"
+            if step.get("wait_years"):  # counted in the total: that time passes too
+                wait = step["wait_years"]
+                span += f"（须先等满{wait}年）" if lang == "zh" else f" (after a {wait}-year wait)"
             region = f" [{step['region']['label']}]" if step["region"] else ""
-            print(
-                f"   {step['from']['label']} → {step['to']['label']}  via {mech}, {y}{years}{region}"
-            )
+            print(f"   {step['from']['label']} → {step['to']['label']}  via {mech}, {span}{region}")
             for condition in step["conditions"]:
                 print(f"      · {condition}")
             if step.get("programmes"):

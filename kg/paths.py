@@ -15,9 +15,14 @@ From a programme, each step into the next level also names the programmes of the
 2603; a field at the next level, not an official list of 接续专业). The chain of fields stops at a
 stage the vocational catalogue does not cover (普通本科, master's).
 
-Years: ``total_years`` is the sum of the steps' years when every step's years are known, and None
-(unknown) otherwise; ``years_unknown_steps`` counts the steps without years and ``known_years`` is
-the sum over the others (a lower bound, never a total).
+Years: a step has typical ``years`` (rt:years) or, where the sources give only a range, a
+``years_range`` [min, max] (rt:yearsMin / rt:yearsMax) with ``years`` None, or neither (unknown).
+``total_years`` is the sum when every step has typical years; when some step has only a range and
+none is unknown, ``total_years`` is None and ``total_years_range`` holds the summed [min, max];
+when a step is unknown, ``years_unknown_steps`` counts those steps and ``known_years`` is the
+sum over the others (ranges at their minimum: a lower bound, never a total). A step that may only
+start some years after the previous stage (rt:waitYears: 同等学力 two years after the 专科
+diploma) reports ``wait_years``, and the totals count that time too: it passes all the same.
 """
 
 from __future__ import annotations
@@ -56,6 +61,9 @@ class Edge:
     types: list[str] = field(default_factory=list)
     mechanism: str | None = None
     years: Decimal | None = None
+    years_min: Decimal | None = None
+    years_max: Decimal | None = None
+    wait_years: Decimal | None = None
     regions: list[str] = field(default_factory=list)
     valid_from: str | None = None
     valid_until: str | None = None
@@ -81,6 +89,24 @@ def _number(value: Any) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value.toPython() if isinstance(value, Literal) else value))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+
+
+def _bounds(edge: Edge) -> tuple[Decimal, Decimal] | None:
+    """A step's (min, max) years from the end of the previous stage: the wait before it, plus
+    typical years twice or the range; None when the years of study are unknown."""
+    wait = edge.wait_years or Decimal(0)
+    if edge.years is not None:
+        return wait + edge.years, wait + edge.years
+    if edge.years_min is not None and edge.years_max is not None:
+        return wait + edge.years_min, wait + edge.years_max
+    return None
+
+
 class RouteTable:
     """The route edges and the stage hierarchy of one graph."""
 
@@ -96,11 +122,14 @@ class RouteTable:
                 edge.types.append(t)
             if "mechanism" in row and edge.mechanism is None:
                 edge.mechanism = str(row["mechanism"])
-            if "years" in row and edge.years is None:
-                try:
-                    edge.years = Decimal(str(row["years"].toPython()))
-                except (ArithmeticError, ValueError, TypeError):
-                    edge.years = None
+            for key_, attr in (
+                ("years", "years"),
+                ("yearsMin", "years_min"),
+                ("yearsMax", "years_max"),
+                ("waitYears", "wait_years"),
+            ):
+                if key_ in row and getattr(edge, attr) is None:
+                    setattr(edge, attr, _decimal(row[key_]))
             if "region" in row and str(row["region"]) not in edge.regions:
                 edge.regions.append(str(row["region"]))
             for key_, attr in (
@@ -347,6 +376,12 @@ def _step(graph: KnowledgeGraph, table: RouteTable, edge: Edge, lang: str) -> di
         "kind": kind,
         "mechanism": _ref(graph, edge.mechanism, lang),
         "years": _number(edge.years),
+        **({"wait_years": _number(edge.wait_years)} if edge.wait_years else {}),
+        **(
+            {"years_range": [_number(edge.years_min), _number(edge.years_max)]}
+            if edge.years is None and _bounds(edge) is not None
+            else {}
+        ),
         "conditions": _texts(edge.conditions, lang),
         "exam": _texts(edge.exam, lang),
         "timing": _texts(edge.timing, lang),
@@ -415,24 +450,33 @@ def find_paths(
         if key in seen:
             continue
         seen.add(key)
-        known = [e.years for e in chain if e.years is not None]
-        unknown = len(chain) - len(known)
+        bounds = [b for b in (_bounds(e) for e in chain) if b is not None]
+        unknown = len(chain) - len(bounds)
+        low = sum((b[0] for b in bounds), Decimal(0))
+        high = sum((b[1] for b in bounds), Decimal(0))
         path: dict[str, Any] = {
             "steps": [_step(graph, table, e, lang) for e in chain],
             # a total only when every step's length is known: a partial sum is not a total
-            "total_years": None if unknown else _number(sum(known, Decimal(0))),
+            "total_years": _number(low) if not unknown and low == high else None,
         }
+        if not unknown and low != high:
+            path["total_years_range"] = [_number(low), _number(high)]
         if programme:
             _annotate_programmes(graph, table, programme, path["steps"], lang, memo)
         if unknown:
             path["years_unknown_steps"] = unknown
-            path["known_years"] = _number(sum(known, Decimal(0)))
+            path["known_years"] = _number(low)
         paths.append(path)
     # complete paths first (a path with a step of unknown length cannot be compared on years)
     paths.sort(
         key=lambda p: (
             p.get("years_unknown_steps", 0) > 0,
-            p["total_years"] if p["total_years"] is not None else p["known_years"],
+            p["total_years"]
+            if p["total_years"] is not None
+            else p["total_years_range"][0]
+            if "total_years_range" in p
+            else p["known_years"],
+            "total_years_range" in p,  # at the same shortest length, a sure total first
             len(p["steps"]),
             [s["via"]["iri"] for s in p["steps"]],
         )

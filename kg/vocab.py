@@ -116,7 +116,10 @@ RT = ClosedNamespace(
         "validFrom",
         "validUntil",
         "value",
+        "waitYears",
         "years",
+        "yearsMax",
+        "yearsMin",
     ],
 )
 RTD = Namespace("https://w3id.org/rongtong/id/")

@@ -123,6 +123,31 @@ def test_stage_paths_name_no_programmes(to_bachelor):
     assert not any("programmes" in s for p in to_bachelor for s in p["steps"])
 
 
+def test_a_years_range_gives_a_total_range_and_a_wait_counts(graph):
+    """Professional master's: the sources give 2-3 years (yearsMin/yearsMax); 同等学力 may only
+    start two years after the 专科 diploma (waitYears), and that time is in the total."""
+    paths = find_paths(graph, str(RTD["stage-higher-vocational"]), str(RTD["stage-master"]))
+    by_via = {tuple(s["via"]["iri"].rsplit("/", 1)[-1] for s in p["steps"]): p for p in paths}
+    ranged = by_via[("route-zhuanshengben-general-bachelor", "route-kaoyan-general-professional")]
+    step = ranged["steps"][1]
+    assert step["years"] is None and step["years_range"] == [2, 3]
+    assert ranged["total_years"] is None and ranged["total_years_range"] == [4, 5]
+    assert "years_unknown_steps" not in ranged
+    waited = by_via[("route-equivalent-academic-master",)]
+    assert waited["steps"][0]["wait_years"] == 2 and waited["steps"][0]["years"] == 3
+    assert waited["total_years"] == 5  # two years' wait + three of study
+    both = by_via[("route-equivalent-professional-master",)]
+    assert both["total_years_range"] == [4, 5]
+    # sorted by the shortest length; at the same length a sure total comes before a range
+    lows = [
+        p["total_years"] if p["total_years"] is not None else p["total_years_range"][0]
+        for p in paths
+    ]
+    assert lows == sorted(lows)
+    first_four = [p for p in paths if lows[paths.index(p)] == 4]
+    assert first_four[0]["total_years"] == 4
+
+
 def test_english_labels(graph):
     path = find_paths(graph, VOC, BACHELOR, lang="en")[0]
     assert path["steps"][0]["from"]["label"] == graph.label(VOC, "en")

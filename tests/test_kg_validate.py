@@ -44,6 +44,14 @@ def _line(path: Path, start: str) -> int:
     raise AssertionError(start)
 
 
+def _in_block(text: str, start: str, old: str, new: str) -> str:
+    """text with old replaced by new inside the Turtle block that begins with start."""
+    block = text[text.index(start) :]
+    block = block[: block.index(" .\n") + 3]
+    assert old in block, (start, old)
+    return text.replace(block, block.replace(old, new, 1))
+
+
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory) -> tuple[Path, Report]:
     """One copy with many mistakes, validated once."""
@@ -64,7 +72,19 @@ def broken(tmp_path_factory) -> tuple[Path, Report]:
     changed = block.replace("rtd:mech-3plus2", "rtd:mech-3plus2x").replace(
         "rt:years 2.0", 'rt:years "two"'
     )
-    routes.write_text(text.replace(block, changed), encoding="utf-8")
+    text = text.replace(block, changed)
+    # year ranges: min above max; a min without its max; a range next to typical years
+    text = _in_block(
+        text, "rtd:route-kaoyan-general-professional ", "rt:yearsMin 2.0", "rt:yearsMin 4.0"
+    )
+    text = _in_block(text, "rtd:route-doctoral-from-academic ", "    rt:yearsMax 4.0 ;\n", "")
+    text = _in_block(
+        text,
+        "rtd:route-kaoyan-general-academic ",
+        "rt:years 3.0 ;",
+        "rt:years 3.0 ; rt:yearsMin 2.0 ; rt:yearsMax 3.0 ;",
+    )
+    routes.write_text(text, encoding="utf-8")
 
     links = root / "links" / "occupation-links-curated.ttl"
     text = links.read_text(encoding="utf-8")
@@ -112,6 +132,21 @@ def _hits(report: Report, focus: str) -> list[Problem]:
 def test_the_broken_copy_fails(broken):
     _, report = broken
     assert not report.ok and report.errors
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "route-kaoyan-general-professional",
+        "route-doctoral-from-academic",
+        "route-kaoyan-general-academic",
+    ],
+)
+def test_a_broken_years_range_is_an_error(broken, route):
+    """yearsMin above yearsMax, a min without its max, a range next to rt:years."""
+    _root, report = broken
+    hits = _hits(report, route)
+    assert any("years" in h.text for h in hits), [str(h) for h in hits]
 
 
 def test_a_programme_without_an_english_label(broken):

@@ -100,28 +100,52 @@ def test_the_region_parameter_still_narrows(graph):
             assert _local(step) <= {str(RTD["region-shanghai"])}
 
 
+def _bounds(step):
+    """(min, max) years of a step from the end of the previous stage, or None (unknown)."""
+    wait = step.get("wait_years") or 0
+    if step["years"] is not None:
+        return wait + step["years"], wait + step["years"]
+    if step.get("years_range"):
+        return wait + step["years_range"][0], wait + step["years_range"][1]
+    return None
+
+
 def test_total_years_are_unknown_when_a_step_is(all_paths):
-    incomplete = [p for p in all_paths if any(s["years"] is None for s in p["steps"])]
+    incomplete = [p for p in all_paths if any(_bounds(s) is None for s in p["steps"])]
+    ranged = [
+        p for p in all_paths if p not in incomplete and any(s["years"] is None for s in p["steps"])
+    ]
     complete = [p for p in all_paths if all(s["years"] is not None for s in p["steps"])]
-    assert incomplete and complete
+    assert incomplete and complete and ranged
     for path in incomplete:
         assert path["total_years"] is None  # never 0, never a partial sum shown as a total
-        assert path["years_unknown_steps"] == sum(1 for s in path["steps"] if s["years"] is None)
-        assert path["known_years"] == sum(s["years"] for s in path["steps"] if s["years"])
+        assert "total_years_range" not in path
+        assert path["years_unknown_steps"] == sum(1 for s in path["steps"] if _bounds(s) is None)
+        known = [_bounds(s) for s in path["steps"] if _bounds(s) is not None]
+        assert path["known_years"] == sum(b[0] for b in known)  # a floor
+    for path in ranged:
+        assert path["total_years"] is None and "years_unknown_steps" not in path
+        low = sum(_bounds(s)[0] for s in path["steps"])
+        high = sum(_bounds(s)[1] for s in path["steps"])
+        assert path["total_years_range"] == [low, high] and low < high
     for path in complete:
-        assert path["total_years"] == sum(s["years"] for s in path["steps"])
-        assert "years_unknown_steps" not in path
+        assert path["total_years"] == sum(_bounds(s)[0] for s in path["steps"])
+        assert "years_unknown_steps" not in path and "total_years_range" not in path
 
 
 def test_a_single_step_of_unknown_length_has_no_total(graph):
-    # 高职 → 硕士 by 同等学力: the graph gives no length for that step
+    # 中职 → 高职 by Shanghai's 中高职贯通: the sources give no length for that step
     paths = find_paths(
-        graph, str(RTD["stage-higher-vocational"]), str(RTD["stage-academic-master"]), max_steps=1
+        graph,
+        str(RTD["stage-secondary-vocational"]),
+        str(RTD["stage-higher-vocational"]),
+        max_steps=1,
     )
-    assert paths
-    for path in paths:
-        if path["steps"][0]["years"] is None:
-            assert path["total_years"] is None
+    unknown = [p for p in paths if _bounds(p["steps"][0]) is None]
+    assert unknown
+    for path in unknown:
+        assert path["total_years"] is None and "total_years_range" not in path
+        assert path["years_unknown_steps"] == 1 and path["known_years"] == 0
 
 
 def test_paths_with_unknown_totals_sort_last_and_the_api_body_carries_none(graph):

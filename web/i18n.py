@@ -133,6 +133,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "mechanism": {"zh": "方式", "en": "How"},
     "same_field": {"zh": "同领域专业", "en": "Same-field programmes"},
+    "wait_years": {
+        "zh": "须先等满 {n} 年（计入总年限）",
+        "en": "after a {n}-year wait (counted in the total)",
+    },
     "same_field_note": {
         "zh": "按专业代码对应推导，不是官方接续专业名单；共 {n} 个。",
         "en": "Derived from aligned catalogue codes, not an official list; {n} in all.",

@@ -109,6 +109,18 @@ SCHEMAS: dict[str, Any] = {
             "mechanism": {"type": ["object", "null"]},
             "conditions": {"type": "array"},
             "years": {"type": ["number", "null"]},
+            "years_range": {
+                "type": "array",
+                "items": {"type": "number"},
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "[min, max] when the sources give only a range (years is null)",
+            },
+            "wait_years": {
+                "type": "number",
+                "description": "years that must pass after the previous stage before this step "
+                "may start (e.g. two years after the 专科 diploma); counted in the path's totals",
+            },
             "region": {"type": ["object", "null"]},
             "source": {"type": "array"},
             "programmes": {
@@ -133,6 +145,14 @@ SCHEMAS: dict[str, Any] = {
             "total_years": {
                 "type": ["number", "null"],
                 "description": "sum of the steps' years; null when any step's years are unknown",
+            },
+            "total_years_range": {
+                "type": "array",
+                "items": {"type": "number"},
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "[min, max] summed over the steps when every step's years are "
+                "known but some only as a range (total_years is then null)",
             },
             "years_unknown_steps": {
                 "type": "integer",

@@ -122,7 +122,7 @@
     var via = RT.viaLabel(step);
     var extra = [];
     if (via) extra.push(via);
-    if (step.years !== undefined && step.years !== null) extra.push(step.years + " " + RT.t("years"));
+    if (RT.stepYears(step)) extra.push(RT.stepYears(step) + " " + RT.t("years"));
     return parts.join("") + (extra.length ? " (" + extra.join(", ") + ")" : "");
   }
 

@@ -54,6 +54,21 @@
     return (id.indexOf("src-") === 0 ? "/source/" : "/entity/") + encodeURIComponent(id);
   };
 
+  /* Years as text: typical years ("4"), the sources' range ("2–3") or null (unknown). */
+  function yearsText(value, range) {
+    if (value !== undefined && value !== null) return String(value);
+    if (range && range.length === 2) return range[0] + "–" + range[1];
+    return null;
+  }
+  RT.stepYears = function (step) { return yearsText(step.years, step.years_range); };
+  /* the years text with the wait before the step, if any ("3，须先等满 2 年（计入总年限）") */
+  RT.stepSpan = function (step) {
+    var text = RT.stepYears(step);
+    if (!step.wait_years) return text;
+    return (text || RT.t("unknown")) + (RT.lang === "zh" ? "，" : ", ") + RT.t("wait_years").replace("{n}", String(step.wait_years));
+  };
+  RT.pathYears = function (path) { return yearsText(path.total_years, path.total_years_range); };
+
   /* fetch JSON; resolves to data, rejects with an Error whose message is readable. */
   RT.fetchJSON = function (url, options) {
     options = options || {};

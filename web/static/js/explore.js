@@ -135,7 +135,7 @@
     var mech = step.mechanism && step.mechanism.label ? step.mechanism : step.via;
     [
       row(RT.t("mechanism"), link(mech)),
-      row(RT.t("years"), step.years !== undefined && step.years !== null ? String(step.years) : RT.t("unknown")),
+      row(RT.t("years"), RT.stepSpan(step) || RT.t("unknown")),
       row(RT.t("conditions"), step.conditions && step.conditions.length
         ? el("ul", {}, step.conditions.map(function (c) { return el("li", { text: typeof c === "string" ? c : c.label || c.text || JSON.stringify(c) }); }))
         : null),
@@ -207,8 +207,8 @@
     });
     var FIRST = 8;
     paths.forEach(function (path, i) {
-      var known = (path.steps || []).every(function (st) { return st.years !== undefined && st.years !== null; });
-      var total = known && path.total_years ? " · " + RT.t("total") + " " + path.total_years + " " + RT.t("years") : "";
+      var totalYears = RT.pathYears(path);
+      var total = totalYears ? " · " + RT.t("total") + " " + totalYears + " " + RT.t("years") : "";
       var steps = el("ol", { class: "steps" });
       (path.steps || []).forEach(function (step) {
         var key = RT.stepKey(step);

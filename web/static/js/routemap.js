@@ -136,8 +136,8 @@
       });
       var label = names.slice(0, 2).join(" / ");
       if (names.length > 2) label += " +" + (names.length - 2);
-      if (list.length === 1 && list[0].years !== undefined && list[0].years !== null) {
-        label += " · " + list[0].years + (RT.lang === "zh" ? "年" : "y");
+      if (list.length === 1 && RT.stepYears(list[0])) {
+        label += " · " + RT.stepYears(list[0]) + (RT.lang === "zh" ? "年" : "y");
       }
       edges[key].data.label = label;
     });
