@@ -26,6 +26,15 @@ from advisor.understand import (
 __all__ = ["Composer", "Draft"]
 
 
+# asking for the downsides of a track ("缺点", "drawbacks")
+_DOWNSIDE = re.compile(
+    r"缺点|弊端|坏处|劣势|短板|局限|\b(?:downsides?|drawbacks?|disadvantages?|limitations?|cons)\b"
+)
+
+# words that point back to something said before ("这个专业", "these programmes")
+_ANAPHOR = re.compile(r"这个|这些|那个|那些|上面|刚才|它们?|\b(?:this|that|these|those|them|it)\b")
+
+
 def T(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
@@ -34,6 +43,48 @@ def fmt_years(y: float | None) -> str:
     if y is None:
         return ""
     return str(int(y)) if float(y).is_integer() else f"{y:g}"
+
+
+def _num(v) -> float | None:
+    try:
+        return None if v is None else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def fmt_span(years, years_range=None) -> str:
+    """Typical years ("3") or, when only a range is known, the range ("2–3"); "" when unknown."""
+    y = _num(years)
+    if y:
+        return fmt_years(y)
+    if isinstance(years_range, (list, tuple)) and len(years_range) == 2:
+        lo, hi = (_num(x) for x in years_range)
+        if lo is not None and hi is not None and hi > 0:
+            return fmt_years(lo) if lo == hi else f"{fmt_years(lo)}–{fmt_years(hi)}"
+    return ""
+
+
+def step_years(step: dict) -> str:
+    """A pathway step's length as shown: "3" or "2–3" (from ``years`` / ``years_range``)."""
+    return fmt_span(step.get("years"), step.get("years_range"))
+
+
+def path_years_phrase(path: dict, lang: str) -> str:
+    """How long a pathway takes *after* its start stage, e.g. "，此后约4年" / ", about 4 more years".
+
+    Years in a path count from the end of the start stage (the years at each destination), so the
+    total is said as more years from here, never as the whole time. A total known only as a range
+    (``total_years_range``) is said as a range; a path with a step of unknown length says that the
+    total is unknown rather than a partial sum.
+    """
+    steps = path.get("steps") or []
+    span = fmt_span(path.get("total_years"), path.get("total_years_range"))
+    if span:
+        return T(lang, f"，此后约{span}年", f", about {span} more years")
+    known = any(s.get("years") or s.get("years_range") for s in steps)
+    if path.get("years_unknown_steps") or (len(steps) > 1 and known):
+        return T(lang, "，总年限不详", ", total length unknown")
+    return ""
 
 
 def first_sentence(text: str, limit: int = 160) -> str:
@@ -209,7 +260,10 @@ class Composer:
         frm = kn.first_iri(route, "rt:from")
         to = kn.first_iri(route, "rt:to")
         mech = kn.first_iri(route, "rt:mechanism")
-        years = kn.number(route, "rt:years")
+        years = fmt_span(
+            kn.number(route, "rt:years"),
+            [kn.number(route, "rt:yearsMin"), kn.number(route, "rt:yearsMax")],
+        )
         exam = re.sub(
             r"^(考核|assessment)\s*[:：]\s*", "", kn.text(route, "rt:exam", self.lang), flags=re.I
         )
@@ -223,7 +277,7 @@ class Composer:
         if mech:
             parts.append(self.t(f"经{self.Q(mech)}", f"via {self.L(mech)}"))
         if years:
-            parts.append(self.t(f"约{fmt_years(years)}年", f"about {fmt_years(years)} years"))
+            parts.append(self.t(f"约{years}年", f"about {years} years"))
         if exam:
             parts.append(self.t(f"考核：{exam}", f"assessment: {exam}"))
         line = head + (self.t("：", ": ") + self.t("，", ", ").join(parts) if parts else "")
@@ -254,14 +308,7 @@ class Composer:
             + [self.L((s.get("to") or {}).get("iri")) for s in steps]
         )
         mech_names = self.t("+", " + ").join(self.L(m) for m in mechs) if mechs else ""
-        total = path.get("total_years")
-        if total:
-            yrs = self.t(f"，共约{fmt_years(total)}年", f", about {fmt_years(total)} years in all")
-        elif total is None and len(steps) > 1 and any(s.get("years") for s in steps):
-            # some steps' lengths are unknown: no total is given rather than a partial sum
-            yrs = self.t("，总年限不详", ", total length unknown")
-        else:
-            yrs = ""
+        yrs = path_years_phrase(path, self.lang)
         regions = {(s.get("region") or {}).get("iri") for s in steps} - {
             None,
             RTD + "region-national",
@@ -1326,6 +1373,13 @@ class Composer:
                 self.describe_programme(prog)
                 self.d.suggestions = self.programme_suggestions(prog)
                 return
+        if (
+            target is None
+            and self.profile.get("interest") in self.kn.entities
+            and _ANAPHOR.search(u.text)
+        ):
+            # "这个专业以后做什么工作" after fields were suggested for an interest: those fields
+            target = self.profile["interest"]
         if target is None:
             wants_programme = bool(
                 re.search(r"专业|major|programme|program|course|学什么|读什么", u.text)
@@ -1484,6 +1538,10 @@ class Composer:
             if frm is None:
                 mech = u.first("Mechanism")
                 if mech:
+                    # "河北的职教高考怎么考": a place without rules in the graph is said first
+                    note = self.place_note()
+                    if note:
+                        self.add(note)
                     return self.describe(mech)
                 hits = self.sv.search_iris(
                     u, kinds=("Mechanism", "TitleRoute", "Transfer", "Route"), k=3
@@ -1497,6 +1555,9 @@ class Composer:
             and frm
             and self.profile["goal"] != frm
             and not u.stages
+            and not u.first(
+                "Mechanism"
+            )  # "以后能考研吗": the mechanism says where, not the old goal
         ):
             to = self.profile["goal"]
         if u.missed and frm:
@@ -1592,16 +1653,41 @@ class Composer:
                 self.add(self.route_line(r, with_from=False))
                 self.d.pathways.append(self.single_step(r))
         else:
-            self.add(
-                self.t(
-                    f"图谱里没有从{self.Q(frm)}出发经{self.Q(mech)}的路线。{self.Q(mech)}的路线是：",
-                    f"The graph has no route via {self.L(mech)} starting from {self.L(frm)}. "
-                    f"The routes of {self.L(mech)} are:",
-                )
+            # "中职…以后能考研吗": the mechanism starts higher up — say which stage comes first
+            above = sorted(
+                {
+                    kn.first_iri(r, "rt:from")
+                    for r in mech_routes
+                    if kn.first_iri(r, "rt:from")
+                    and self.level(kn.first_iri(r, "rt:from")) > self.level(frm)
+                },
+                key=lambda st: (self.level(st), st),
             )
+            if above:
+                names = self.t("或", " or ").join(self.Q(st) for st in above[:3])
+                self.add(
+                    self.t(
+                        f"从{self.Q(frm)}不能直接经{self.Q(mech)}升学：要先升到{names}，再经{self.Q(mech)}继续。",
+                        f"{self.L(mech)} does not start from {self.L(frm)}: first reach {names}, "
+                        f"then continue via {self.L(mech)}.",
+                    )
+                )
+                for st in above[:3]:
+                    self.ent(st)
+            else:
+                self.add(
+                    self.t(
+                        f"图谱里没有从{self.Q(frm)}出发经{self.Q(mech)}的路线。",
+                        f"The graph has no route via {self.L(mech)} starting from {self.L(frm)}.",
+                    )
+                )
+            self.add(self.t(f"{self.Q(mech)}的路线是：", f"The routes of {self.L(mech)} are:"))
             for r in mech_routes[:4]:
                 self.add(self.route_line(r))
-            self.routes_out_of(frm, limit=4)
+            if above:
+                self.paths_between(frm, above[0])
+            else:
+                self.routes_out_of(frm, limit=4)
         text = self.definition(mech, full=False)
         if text:
             self.add(self.Q(mech) + self.t("：", ": ") + text)
@@ -1839,6 +1925,7 @@ class Composer:
         to = kn.first_iri(route, "rt:to")
         mech = kn.first_iri(route, "rt:mechanism")
         years = kn.number(route, "rt:years")
+        lo, hi = kn.number(route, "rt:yearsMin"), kn.number(route, "rt:yearsMax")
         region = kn.first_iri(route, "rt:region")
         step = {
             "from": {"iri": frm, "label": self.L(frm)},
@@ -1857,7 +1944,11 @@ class Composer:
                 for s in kn.sources_of(route)
             ],
         }
-        return {"steps": [step], "total_years": years}
+        path: dict = {"steps": [step], "total_years": years}
+        if years is None and lo is not None and hi is not None:
+            step["years_range"] = [lo, hi]
+            path["total_years_range"] = [lo, hi]
+        return path
 
     def programme_next_levels(self, prog: str) -> None:
         """Same field at the next levels (derived class progressions)."""
@@ -2100,6 +2191,22 @@ class Composer:
                 "I understand the worry. Here are the facts:",
             )
         )
+        # "读五年制大专好不好，读完是什么学历": the route or school asked about, in a line
+        subject = u.first("Mechanism", "InstitutionType")
+        if subject:
+            text = self.definition(subject, full=False)
+            if text:
+                self.ent(subject)
+                self.cite(subject)
+                self.add("• " + self.Q(subject) + self.t("：", ": ") + text)
+        limits = kn.iris(misc, "rt:honestLimit") if misc else []
+        # "缺点是什么" / "what are the drawbacks": the honest limits first, then the facts
+        downside_first = bool(limits) and bool(_DOWNSIDE.search(u.text))
+        if downside_first:
+            self.add(self.t("先实事求是地说局限：", "First, honestly, the limits:"))
+            for f in limits[:3]:
+                self.add("• " + self.fact_line(f))
+            self.add(self.t("同时也要看到这些事实：", "And the facts on the other side:"))
         used: list[str] = []
         if misc:
             self.ent(misc)
@@ -2128,8 +2235,9 @@ class Composer:
         up = self.upward_summary()
         if up:
             self.add(up)
-        limits = kn.iris(misc, "rt:honestLimit") if misc else []
-        if limits:
+        if downside_first:
+            pass
+        elif limits:
             self.add(self.t("也要实事求是地说局限：", "And, honestly, the limits:"))
             for f in limits[:3]:
                 self.add("• " + self.fact_line(f))

@@ -33,7 +33,7 @@ from advisor.normalize import detect_lang, has_cjk, normalize
 from advisor.reply import Reply
 from advisor.sessions import MemorySessionStore, new_session_id, valid_session_id
 from advisor.textindex import Tokenizer
-from advisor.understand import Understanding, programme_level, understand
+from advisor.understand import Understanding, _level, programme_level, understand
 
 __all__ = ["Advisor"]
 
@@ -234,6 +234,11 @@ def _zh_words(kn: Knowledge, iri: str, ent) -> list[str]:
 
 
 _STUDY = re.compile(r"学|读|专业|studying|study|major|programme|program|course")
+# asking what to study ("学什么好", "what should she study"): not a statement of what one studies
+_WHAT_TO_STUDY = re.compile(
+    r"学什么|读什么|选什么|什么专业|哪个专业|哪些专业|"
+    r"\bwhat\b[^.?!]*\b(?:study|major|programme|program|course)\b|\bwhich (?:major|programme|program|course)"
+)
 
 
 def _mask(text: str, mentions: list[Mention]) -> str:
@@ -656,7 +661,14 @@ class Advisor:
             profile["place"] = dict(u.unknown_places[0])
             profile.pop("region", None)
         # "我在高职学护理，想读本科" states a goal as much as a pathway question does
-        if u.to_stage and (intent == "pathway" or self_ref):
+        # (a move at the same level — 中职 → 普高 — is a transfer, not a goal to keep)
+        if (
+            u.to_stage
+            and (intent == "pathway" or self_ref)
+            and not (
+                profile.get("stage") and _level(kn, u.to_stage) <= _level(kn, profile["stage"])
+            )
+        ):
             profile["goal"] = u.to_stage
 
     def _programme_by_search(self, u: Understanding, profile: dict) -> None:
@@ -706,6 +718,7 @@ class Advisor:
             not u.programme_groups
             and _STUDY.search(text)
             and (u.self_statement or looks_like_profile(text))
+            and not _WHAT_TO_STUDY.search(text)
         ):
             self._programme_by_search(u, profile)
         cls = classify(

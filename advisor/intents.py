@@ -117,6 +117,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             "低一等", "矮人一截", "不如普高", "不如读", "偏见", "出路窄", "没有出路", "是不是很差",
             "好不好", "值不值得", "值得读吗", "名声", "有前途", "有没有前途", "前途", "有出路吗", "没面子",
             "成绩一般", "考得不好", "丢面子", "好就业吗", "抬不起头", "工资低", "挣得少", "收入低",
+            "缺点", "弊端", "坏处", "劣势", "短板", "一辈子", "翻不了身", "当一辈子",
         ),
         (
             r"\bdead[- ]?ends?\b", r"\bbad grades\b", r"\bpoor grades\b", r"\blow grades\b", r"\bfail(?:ure|ures|ing)?\b",
@@ -124,7 +125,8 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             r"\bstigma", r"\bworth less\b", r"\bworthless\b", r"\bonly for\b", r"\blesser\b", r"\blow status\b",
             r"\bwaste\b", r"\bashamed\b", r"\bembarrass", r"\blosers?\b", r"\bless respected\b",
             r"\bprejudice", r"\bno future\b", r"\bbad students?\b", r"\bweak students?\b", r"\bworth it\b",
-            r"\bvalued?\b", r"\brespect", r"\bearn less\b", r"\bpaid less\b", r"\blower (?:pay|salar)", r"\bnot as good\b", r"\bless valuable\b", r"\bjust for\b",
+            r"\bvalued?\b", r"\brespect", r"\bearn less\b", r"\bstuck\b", r"\bforever\b",
+            r"\bdownsides?\b", r"\bdrawbacks?\b", r"\bdisadvantages?\b", r"\bpaid less\b", r"\blower (?:pay|salar)", r"\bnot as good\b", r"\bless valuable\b", r"\bjust for\b",
         ),
     ),
     (
@@ -182,12 +184,14 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         1.2,
         (
             "适合", "推荐", "建议", "选什么", "学什么", "读什么专业", "什么专业", "哪个专业", "选专业",
-            "应该读", "应该选", "该读", "该选", "考虑", "报什么", "哪类学校", "哪种学校",
+            "应该读", "应该选", "该读", "该选", "考虑", "报什么", "哪类学校", "哪种学校", "能学什么",
+            "可以学什么",
         ),
         (
             r"\bshould (?:he|she|i|we|they) (?:consider|choose|study|pick|go|apply|take|do)\b", r"\brecommend",
             r"\bsuit(?:able|s)?\b", r"\bwhich (?:school|programme|major|field|course)", r"\bwhat (?:should|to) study\b",
             r"\bgood fit\b", r"\badvice\b", r"\bsuggest", r"\bwhat (?:school|major|programme)",
+            r"\bwhat (?:could|can|would|might) (?:he|she|i|we|they|my \w+) (?:study|learn|major in)\b",
         ),
     ),
     (
@@ -208,6 +212,8 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             "旅游攻略", "房价", "涨", "跌", "写一首", "唱歌", "歌词", "汇率", "外卖", "故事", "首都", "八卦", "餐厅", "饭店", "酒店", "美食", "电视剧",
             "作文", "写一篇", "写篇", "写一段", "帮我写", "替我写", "写封", "写个", "读后感", "演讲稿", "翻译成", "翻译一下",
             "帮我翻译", "译成", "怎么炒", "怎么煮", "怎么烧", "红烧", "炒菜", "做菜", "食谱", "饺子", "蛋糕",
+            "世界杯", "奥运", "比分", "冠军是谁", "谁赢了", "nba", "乘以", "除以", "等于几", "等于多少",
+            "re:\\d{2,}\\s*[×*÷+]\\s*\\d{2,}",
         ),
         (
             r"\bstocks?\b", r"\bshares? price", r"\bweather\b", r"\bpoems?\b", r"\bjokes?\b", r"\brecipes?\b",
@@ -217,6 +223,8 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
             r"\bcooking tips\b", r"\bnews\b", r"\bforecast\b", r"\bexchange rate\b", r"\bpizza\b", r"\bcats?\b",
             r"\bessays?\b", r"\bwrite (?:me|an?|my|this|some)\b", r"\bcompose (?:a|an|me)\b", r"\btranslat(?:e|ion)\b",
             r"\bdumplings?\b", r"\bcook (?:a|an|some|me)\b", r"\bstock market\b",
+            r"\bworld cup\b", r"\bolympics?\b", r"\bwho won\b", r"\bnba\b", r"\bsuper bowl\b",
+            r"\bmultipl(?:y|ied)\b", r"\bdivided by\b", r"\d{2,}\s*[×*÷+]\s*\d{2,}",
         ),
     ),
 ]  # fmt: skip
@@ -288,6 +296,13 @@ _TASK = re.compile(
 )
 
 
+# fact cues that ask for a count or a share (not a duration: "多少年" / "how long" are about routes)
+_COUNTING = frozenset(
+    {"多少", "几所", "几个", "比例", "占比", "百分之", "就业率", "人数", "数量", "有多少", "几项"}
+    | {r"\bhow many\b", r"\bpercent", r"\bshare of\b", r"\bnumber of\b", r"\bproportion\b"}
+)
+
+
 def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
@@ -339,6 +354,18 @@ def classify(
     destination stage were found (a pathway question, whatever other words it has).
     """
     scores, cues = cue_scores(cue_text if cue_text is not None else text)
+    # "2022年中职招生占高中阶段多少" / "how many vocational bachelor's schools…": a count or a
+    # share asked about stages, not a route between them — unless route words are there too
+    counting = bool(set(cues.get("fact", ())) & _COUNTING) and not (
+        cues.get("pathway") or cues.get("transfer")
+    )
+    if counting:
+        has_route = same_level = False
+        distinct_stages = 0
+        scores["fact"] = scores.get("fact", 0.0) + 1.0
+    # a foreign country named: its system answers, even when asked as a route ("芬兰读职高能上大学吗")
+    if "ForeignRegion" in kinds:
+        scores["international"] = scores.get("international", 0.0) + 1.0
     for kind in kinds:
         for intent, bonus in _KIND_BONUS.get(kind, ()):
             scores[intent] = scores.get(intent, 0.0) + bonus

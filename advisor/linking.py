@@ -151,6 +151,15 @@ _PREFIX_MAX = 40
 _EN_ALIAS = re.compile(r"(?=.*[a-z]{2})[a-z0-9][a-z0-9' .&/-]*[a-z0-9.]")
 
 
+# general nouns after which a one-word programme name is an adjective, not the programme
+_ADJ_NOUNS = frozenset(
+    en_tokens(
+        "vocational education educational system systems government people parents families "
+        "family universities law laws policy policies society employers companies economy"
+    )
+)
+
+
 @dataclass
 class Mention:
     start: int
@@ -250,7 +259,10 @@ class AliasTable:
         toks = tuple(en_tokens(key))
         if not toks:
             return
-        if len(toks) == 1 and (len(toks[0]) < 4 or toks[0] in _EN_SKIP):
+        # one short English word is too ambiguous as a graph alias; a curated colloquial
+        # abbreviation ("phd") is kept
+        short = len(toks[0]) < (3 if source == "lexicon" else 4)
+        if len(toks) == 1 and (short or toks[0] in _EN_SKIP):
             return
         entry = self.en_seqs[toks[0]]
         for seq, iris, _src in entry:
@@ -490,6 +502,8 @@ class AliasTable:
             for seq, iris, src in self.en_seqs.get(fixed[i][2], ()):
                 L = len(seq)
                 if i + L <= len(fixed) and tuple(f[2] for f in fixed[i : i + L]) == seq:
+                    if L == 1 and self._adjective_use(iris, fixed, i):
+                        break
                     exact = tuple(s[2] for s in stems[i : i + L]) == seq
                     found.append(
                         Mention(
@@ -507,6 +521,14 @@ class AliasTable:
         if extra:
             out = sorted(out + extra, key=lambda m: m.start)
         return out
+
+    def _adjective_use(self, iris: list[str], words: list, i: int) -> bool:
+        """A one-word programme name used as an adjective ("Chinese vocational education",
+        "Chinese parents"): the next word is a general noun, not what is studied ("nursing student"
+        stays the programme)."""
+        if i + 1 >= len(words) or words[i + 1][2] not in _ADJ_NOUNS:
+            return False
+        return all(self.kn.is_a(iri, "Programme", "ProgrammeClass") for iri in iris)
 
     def _zh_typos(self, compact: str, offsets: list[int]) -> list[Mention]:
         """Readings of a common term's Chinese alias with one character wrong (≥ 4 characters)

@@ -218,6 +218,8 @@ def test_explore_a_route_from_zhongzhi_to_bachelor(page_factory, base):
     body.locator("dl").wait_for()
     text = body.inner_text()
     assert "方式" in text and "年" in text
+    # a path's years count from the end of its start stage, and say so
+    assert "此后约" in page.locator(".route h3").first.inner_text()
     assert body.locator("a").count() >= 1  # mechanism / source links
     assert page.locator(".step-button[aria-pressed=true]").count() >= 1
     assert "from=stage-" in page.url

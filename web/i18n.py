@@ -79,7 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "retry": {"zh": "重试", "en": "Try again"},
     "years": {"zh": "年", "en": "years"},
-    "total": {"zh": "共约", "en": "about"},
+    # a path's years count from the end of its start stage: "more", not "in all"
+    "more_years": {"zh": "此后约 {n} 年", "en": "about {n} more years"},
     "suggest_1": {
         "zh": "孩子中考没考上普高怎么办？",
         "en": "My child missed the cut-off for general high school. What now?",

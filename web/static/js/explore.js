@@ -208,7 +208,7 @@
     var FIRST = 8;
     paths.forEach(function (path, i) {
       var totalYears = RT.pathYears(path);
-      var total = totalYears ? " · " + RT.t("total") + " " + totalYears + " " + RT.t("years") : "";
+      var total = totalYears ? " · " + RT.t("more_years").replace("{n}", totalYears) : "";
       var steps = el("ol", { class: "steps" });
       (path.steps || []).forEach(function (step) {
         var key = RT.stepKey(step);
