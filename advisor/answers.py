@@ -32,6 +32,18 @@ _DOWNSIDE = re.compile(
 )
 
 # words that point back to something said before ("这个专业", "these programmes")
+# a job the learner wants ("想当厨师", "wants to be a car mechanic"): what to study for it
+_WANT_JOB = re.compile(
+    r"(?:想|要|愿意|打算|希望|梦想|立志)(?:当|做|成为|干)|(?:将来|以后|长大)(?:当|做|成为)|当上|"
+    r"成为一名|当一名|\b(?:wants?|wanna|hopes?|plans?|dreams?|would like|'d like|aims?)\s+"
+    r"(?:to\s+|of\s+)?(?:be|become|work as|being|becoming)\b|\bto become an?\b"
+)
+# the civil-service exam asked about ("能考公务员吗", "考公", "civil service exam"): a use of a
+# qualification, answered by what the graph says a degree counts for (rt:countsAsFor)
+_CIVIL_SERVICE = re.compile(
+    r"公务员|考公|考编|国考|省考|事业编|civil[- ]serv|public servant|government jobs?"
+)
+_CIVIL_KEYS = ("考公", "公务员", "civil-service", "civil service")
 _ANAPHOR = re.compile(r"这个|这些|那个|那些|上面|刚才|它们?|\b(?:this|that|these|those|them|it)\b")
 
 
@@ -358,6 +370,14 @@ class Composer:
             # "高级工班相当于什么学历": what the graph says it counts as, and for what
             self.d.intent = "certificate"
             handler = self.do_equivalence
+        elif (
+            intent not in _NOT_A_DATA_QUESTION
+            and _CIVIL_SERVICE.search(u.text)
+            and self.civil_service_degrees()
+        ):
+            # "职业本科能考公务员吗": the degree's stated effect for the civil-service exam
+            self.d.intent = "certificate"
+            handler = self.do_civil_service
         elif (
             intent not in _NOT_A_DATA_QUESTION
             and asks_where(u.text)
@@ -848,6 +868,62 @@ class Composer:
         )
         self.d.suggestions = self.entity_suggestions(subjects[0])
 
+    def civil_service_degrees(self) -> list[str]:
+        """Degrees of the stages or credentials named (else the asker's stage) that the graph says
+        count for the civil-service exam (rt:countsAsFor)."""
+        kn, u = self.kn, self.u
+        named = [
+            iri
+            for m in u.mentions
+            for iri, kind in zip(m.iris, m.kinds, strict=False)
+            if kind in STAGE_KINDS or kind in CRED_KINDS
+        ]
+        if not named and self.profile.get("stage") in kn.entities:
+            named = [self.profile["stage"]]
+        out: list[str] = []
+        for x in named:
+            stages = [x] + list(kn.children.get(x, []))
+            cands = [x] + [
+                d for d in kn.of_kind("Degree") if set(kn.iris(d, "rt:awardedAt")) & set(stages)
+            ]
+            for c in cands:
+                purpose = (
+                    kn.text(c, "rt:countsAsFor", "zh", fallback=False)
+                    + " "
+                    + kn.text(c, "rt:countsAsFor", "en", fallback=False)
+                )
+                if any(k in purpose for k in _CIVIL_KEYS) and c not in out:
+                    out.append(c)
+        return out
+
+    def do_civil_service(self) -> None:
+        kn = self.kn
+        degrees = self.civil_service_degrees()
+        self.add(
+            self.t(
+                "可以报考。图谱里有来源的说法：",
+                "Yes. What the graph's sources say:",
+            )
+        )
+        for d in degrees:
+            self.add(self.equiv_line(d))
+        shown = 0
+        for f in self.facts_for(degrees, limit=6):
+            claim = kn.text(f, "rt:claim", "zh") + " " + kn.text(f, "rt:claim", "en")
+            if any(k in claim for k in _CIVIL_KEYS):
+                self.add("• " + self.fact_line(f))
+                shown += 1
+            if shown >= 2:
+                break
+        self.add(
+            self.t(
+                "具体岗位对学历、学位和专业的要求以当年公务员招录公告为准。",
+                "Each post sets its own requirements (qualification, degree, field of study): "
+                "check that year's civil-service recruitment notice.",
+            )
+        )
+        self.d.suggestions = self.entity_suggestions(degrees[0])
+
     def do_title(self) -> None:
         """A professional title (工程师…): what it is, the routes to it, and what the asker's stage
         counts as for title applications."""
@@ -1332,8 +1408,88 @@ class Composer:
                 )
             )
 
+    def wanted_jobs(self) -> tuple[list[str], str | None]:
+        """The occupations a learner says they want ("想当厨师学什么" → 中式/西式烹调师), found by
+        name or by a loose name (an interest read from the same words does not hide the job)."""
+        u = self.u
+        if not _WANT_JOB.search(u.text) or u.programme_groups:
+            return [], None
+        occs = u.all("Occupation")
+        if occs:
+            return occs, None
+        others = [m for m in u.mentions if not (m.kinds and m.kinds[0] == "Interest")]
+        loose = loose_occupations(self.kn, u.text, others)
+        if loose is None:
+            return [], None
+        return list(loose.occupations), loose.term
+
+    def programmes_for_jobs(self, occs: list[str], term: str | None, limit: int = 8) -> bool:
+        """Programmes linked to the occupations wanted, official/curated links first, then the
+        ones that lead to more of them; False when none is linked."""
+        kn = self.kn
+        rank = {"official": 0, "curated": 1, "derived": 2}
+        found: dict[str, list] = {}
+        for occ in occs:
+            for link in kn.occlinks_by_occ.get(occ, []):
+                p = kn.first_iri(link, "rt:programme")
+                if not p:
+                    continue
+                basis = (kn.first_iri(link, "rt:basis") or "").rsplit("#", 1)[-1] or "derived"
+                entry = found.setdefault(p, [3, 0, basis, link, occ])
+                entry[1] += 1
+                if rank.get(basis, 3) < entry[0]:
+                    entry[0], entry[2], entry[3], entry[4] = rank.get(basis, 3), basis, link, occ
+        if not found:
+            return False
+        linked = [o for o in occs if kn.occlinks_by_occ.get(o)]
+        names = self.t("、", ", ").join(self.occ_phrase(o) for o in linked[:6])
+        if term:
+            self.add(
+                self.t(
+                    f"“{term}”在《职业分类大典》（2022年版）里对应的职业有：{names}。",
+                    f"'{term}' in the 2022 Occupational Classification of China: {names}.",
+                )
+            )
+        else:
+            self.add(self.t(f"想从事的职业：{names}。", f"The occupation: {names}."))
+        for o in linked[:6]:
+            self.ent(o)
+            self.cite(o)
+        self.add(self.t("可以读这些专业走向它：", "Programmes that lead to it:"))
+        ordered = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kn.code(kv[0])))
+        for p, (_r, _n, basis, link, occ) in ordered[:limit]:
+            self.cite(link)
+            self.ent(p)
+            lvl = programme_level(kn, p)
+            where = self.t(f"{self.L(lvl)}，", f"{self.L(lvl)}, ") if lvl else ""
+            self.add(
+                "• "
+                + self.L(p)
+                + self.t(
+                    f"（{where}{self.basis_word(basis)}，→ {self.L(occ)}）",
+                    f" ({where}{self.basis_word(basis)}, → {self.L(occ)})",
+                )
+            )
+        creds = self.credentials_for(linked[:6], limit=4)
+        if creds:
+            for c in creds:
+                self.ent(c)
+            names = self.t("、", ", ").join(self.L(c) for c in creds)
+            self.add(self.t(f"相关证书：{names}。", f"Related certificates and licences: {names}."))
+        self.add(
+            self.t(
+                "具体学校和专业的招生计划，请查看当地当年的招生简章。",
+                "For specific schools and their admission plans, check this year's local admission brochures.",
+            )
+        )
+        self.d.suggestions = self.programme_suggestions(ordered[0][0])
+        return True
+
     def do_career(self) -> None:
         u = self.u
+        occs, term = self.wanted_jobs()
+        if occs and not u.all("Occupation") and self.programmes_for_jobs(occs, term):
+            return
         if u.programme_groups:
             group = u.programme_groups[0]
             asked = set(self.asked_occupations()[0])
@@ -2185,6 +2341,16 @@ class Composer:
             miscs = kn.of_kind("Misconception")
             dead = RTD + "misc-dead-end"
             misc = dead if dead in kn.entities else (miscs[0] if miscs else None)
+        stage = self.profile.get("stage")
+        if u.self_statement and stage in kn.entities and any(s == stage for s, _r, _p in u.stages):
+            # "我家孩子初三，成绩一般": a statement about the learner, with the worry in it
+            self.ent(stage)
+            self.add(
+                self.t(
+                    f"好的，我记下了（阶段：{self.L(stage)}）。",
+                    f"Got it — I'll remember that (stage: {self.L(stage)}).",
+                )
+            )
         self.add(
             self.t(
                 "理解你的顾虑。先看事实：",
@@ -2408,6 +2574,18 @@ class Composer:
             blob = kn.literal(f, "rt:asOf") + kn.text(f, "rt:claim", "zh")
             return 0.4 if any(y in blob for y in years) else -0.2
 
+        asked_unit = counted_unit(text)
+
+        def unit_bonus(f: str) -> float:
+            # "有多少个专业大类": a count in the asked unit answers it, a count in another does not
+            if not asked_unit:
+                return 0.0
+            unit = kn.text(f, "rt:unit", "zh", fallback=False)
+            if not unit:
+                return 0.0
+            return 0.35 if unit == asked_unit else -0.15
+
+        facts = [(f, c + unit_bonus(f)) for f, c in facts]
         facts.sort(key=lambda x: -(x[1] + (0.3 if x[0] in about else 0.0) + year_bonus(x[0])))
         good = [f for f, c in facts if c + year_bonus(f) >= 0.25]
         conf = dict(facts)
@@ -2534,6 +2712,12 @@ class Composer:
         cred = u.first(*CRED_KINDS) or u.first("ProfessionalTitle")
         if cred:
             self.describe(cred)
+            # two certificates named ("X证书和1+X是一回事吗"): the other one too, briefly
+            for other in [c for c in u.all(*CRED_KINDS) if c != cred][:1]:
+                self.ent(other)
+                self.cite(other)
+                text = self.definition(other, full=False)
+                self.add(self.Q(other) + (self.t("：", ": ") + text if text else ""))
             return
         if u.programme_groups:
             prog = self.pick_programme(u.programme_groups[0])
@@ -2983,6 +3167,10 @@ class Composer:
 
     def do_recommendation(self) -> None:
         kn, u = self.kn, self.u
+        occs, term = self.wanted_jobs()
+        if occs and not u.all("Occupation") and self.programmes_for_jobs(occs, term):
+            self.d.intent = "career"
+            return
         if not u.first("Interest") and (u.first("Occupation") or u.programme_groups):
             self.d.intent = "career"
             return self.do_career()
@@ -3127,6 +3315,30 @@ class Composer:
             self.t("职业教育是不是低人一等？", "Is vocational education a dead end?"),
         ]
         return out
+
+
+_COUNT_Q = re.compile(r"多少|几个|几类|how many|number of|count of")
+# the unit a count question asks about, most specific first: (pattern, rt:unit as in the graph)
+_COUNT_UNITS = (
+    (re.compile(r"大类|categor"), "大类"),
+    (
+        re.compile(r"专业类|programme class|program class|classes of (?:programme|program|major)"),
+        "专业类",
+    ),
+    (re.compile(r"专业|programme|program|major|speciali[sz]ation"), "专业"),
+    (re.compile(r"职业|occupation"), "职业"),
+)
+
+
+def counted_unit(text: str) -> str | None:
+    """The unit a count question asks for ("有多少个专业大类" → 大类, "how many programme classes"
+    → 专业类), as the graph's ``rt:unit`` spells it in Chinese; None when it is no count question."""
+    if not _COUNT_Q.search(text):
+        return None
+    for rx, unit in _COUNT_UNITS:
+        if rx.search(text):
+            return unit
+    return None
 
 
 def kn_kinds_for_facts() -> tuple[str, ...]:

@@ -104,6 +104,7 @@ _CUES: list[tuple[str, float, tuple[str, ...], tuple[str, ...]]] = [
         (
             r"\bvs\b", r"\bversus\b", r"\bbetter\b", r"\bcompare", r"\bdifferen", r"\bpros and cons\b",
             r"\brather than\b", r"\binstead of\b", r"\bwhich (?:one|is)\b", r"\bsame as\b", r"\bequivalent\b",
+            r"\b(?:pick|choose|choosing|picking|decide between|go for)\b.{0,40}\bor\b",
         ),
     ),
     (
@@ -370,6 +371,9 @@ def classify(
         for intent, bonus in _KIND_BONUS.get(kind, ()):
             scores[intent] = scores.get(intent, 0.0) + bonus
     n_stages = distinct_stages if distinct_stages is not None else kinds.count("EducationStage")
+    if "Interest" in kinds and n_stages == 0 and "recommendation" in scores:
+        # "他喜欢做饭，读什么好": what to study for a liking, not a list of routes
+        scores["recommendation"] += 0.5
     if n_stages >= 2:
         scores["pathway"] = scores.get("pathway", 0.0) + 0.5
     if has_route:
@@ -446,6 +450,11 @@ def classify(
     if "greeting" in scores and (len(kinds) > 0 or len(scores) > 1):
         scores.pop("greeting")
 
+    # a foreign country named: its system is what is asked about, whatever route or comparison
+    # words come with it ("In Finland, can a kid from vocational school go to university?")
+    if "ForeignRegion" in kinds and scores:
+        top = max(v for k, v in scores.items() if k != "international") if len(scores) > 1 else 0.0
+        scores["international"] = max(scores.get("international", 0.0), top + 0.1)
     if not scores:
         return Classification("unknown", scores, cues)
     best = max(scores.items(), key=lambda kv: (kv[1], -INTENTS.index(kv[0])))

@@ -61,6 +61,12 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "phd": ("stage-doctorate",),
     "doctorate": ("stage-doctorate",),
     "doctoral": ("stage-doctorate",),
+    # integrated programmes said short
+    "five-year program": ("mech-five-year",),
+    "five-year programme": ("mech-five-year",),
+    "five year program": ("mech-five-year",),
+    "five year programme": ("mech-five-year",),
+    "五年制": ("mech-five-year",),
     # track nicknames not always in the graph
     "职校": ("stage-secondary-vocational",),
     "职业学校": ("stage-secondary-vocational",),

@@ -124,12 +124,35 @@ _EN_SKIP = {
     "student",
 }
 _LATIN = re.compile(r"[a-z0-9]")
+# a track adjective standing alone: not followed by the noun it qualifies in a longer name
+_BARE_TRACK = re.compile(
+    r"\b(vocational|academic|general)\b(?!\s+(?:education|training|bachelor|undergraduate|"
+    r"college|colleges|university|universities|master|masters|degree|degrees|gaokao|track|"
+    r"path|paths|route|routes|system|systems|skills?|qualifications?|certificates?|"
+    r"teachers?|law|subjects?|courses?|classes|programmes?|programs?|majors?)\b)"
+)
+_UPPER_SECONDARY = (
+    "stage-general-senior",
+    "stage-secondary-vocational",
+    "stage-comprehensive-high",
+)
+_UPPER_CONTEXT = re.compile(
+    r"high schools?|upper secondary|senior secondary|zhongkao|grade (?:9|10|11|12)|"
+    r"(?:switch|transfer|move|change|go|going|moving|switching|transferring)\w* (?:back )?"
+    r"from (?:an? |the )?(?:vocational|academic|general)\b"
+)
+_DIRECTED = re.compile(r"\bfrom\b.+\bto\b")
+_TRACK_CONTRAST = re.compile(
+    r"\b(?:vocational|academic)\b.{0,40}\bgeneral\b|\bgeneral\b.{0,40}\b(?:vocational|academic)\b"
+)
 # A short name of a programme (a leading part of its catalogue name: 计算机 → 计算机应用, 机电 →
 # 机电一体化技术, "mechatronics" → Mechatronics Technology) is read as the programme only where a
 # programme is meant: right after a study verb (学会计, studying cnc) or right before a word for a
 # programme or its students (机电专业, cnc students).
 _PREFIX_BEFORE_ZH = ("学", "读", "念", "修", "报")
 _PREFIX_AFTER_ZH = ("专业", "方向", "系")
+# words that begin programme names but say a track or a purpose when they stand alone
+_PREFIX_GENERIC_ZH = frozenset({"职业", "普通", "升学", "就业", "学术", "技能", "技术"})
 _PREFIX_BEFORE_EN = {
     stem(w) for w in ("study", "studying", "studied", "studies", "major", "majoring")
 }
@@ -385,6 +408,8 @@ class AliasTable:
                         key = compact[s : s + length]
                         if key not in zh or any(busy[offsets[i]] for i in range(s, s + length)):
                             continue
+                        if key in _PREFIX_GENERIC_ZH:
+                            continue  # "改选职业方向": a track, not the programme 职业指导与服务
                         before = s > 0 and compact[s - 1] in _PREFIX_BEFORE_ZH
                         if before or compact[s + length :].startswith(_PREFIX_AFTER_ZH):
                             hit = (length, zh[key])
@@ -518,9 +543,42 @@ class AliasTable:
                     break
         out = self._resolve(found)
         extra = self._programme_prefixes(text, compact, offsets, out)
+        extra += self._bare_tracks(text, out)
         if extra:
             out = sorted(out + extra, key=lambda m: m.start)
         return out
+
+    def _bare_tracks(self, text: str, out: list[Mention]) -> list[Mention]:
+        """Bare track adjectives in English ("switch from vocational to general high school",
+        "move from academic to vocational school"): where upper-secondary schooling is the
+        context (a 普高 / 中职 / 综合高中 mention, "high school"), "vocational" is 中职 and
+        "academic" (or "general", set against "vocational") is 普高."""
+        if not _BARE_TRACK.search(text):
+            return []
+        upper = {RTD + s for s in _UPPER_SECONDARY}
+        context = any(set(m.iris) & upper for m in out) or bool(_UPPER_CONTEXT.search(text))
+        if not context:
+            return []
+        contrast = bool(_TRACK_CONTRAST.search(text))
+        extra = []
+        for w in _BARE_TRACK.finditer(text):
+            s, e = w.span(1)
+            cover = [m for m in out if m.start < e and s < m.end]
+            # a transfer named with its direction ("transfer from vocational to general high
+            # school"): the tracks inside the name are still the start and the end
+            if cover and not all(
+                m.kinds and m.kinds[0] == "Mechanism" and _DIRECTED.search(m.surface) for m in cover
+            ):
+                continue
+            word = w.group(1)
+            if word == "general" and not contrast:
+                continue
+            local = "stage-secondary-vocational" if word == "vocational" else "stage-general-senior"
+            iri = RTD + local
+            if iri not in self.kn.entities:
+                continue
+            extra.append(Mention(s, e, word, [iri], True, "lexicon", kinds=[self.kn.kind(iri)]))
+        return extra
 
     def _adjective_use(self, iris: list[str], words: list, i: int) -> bool:
         """A one-word programme name used as an adjective ("Chinese vocational education",
