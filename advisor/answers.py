@@ -1077,16 +1077,7 @@ class Composer:
             f"是《中华人民共和国职业分类大典》（2022年版）中的{level or '类别'}，代码 {code}",
             f" is a {level_en} of the 2022 Occupational Classification of China, code {code}",
         )
-        up = []
-        g = kn.first_iri(grp, "skos:broader") or kn.first_iri(grp, "rt:group")
-        while g and len(up) < 3:
-            up.append(g)
-            g = kn.first_iri(g, "skos:broader") or kn.first_iri(g, "rt:group")
-        if up:
-            line += self.t(
-                f"，属于{'／'.join(self.L(x) for x in up)}",
-                f", in {' / '.join(self.L(x) for x in up)}",
-            )
+        line += self.in_groups(grp, 3)
         self.add(line + self.t("。", "."))
         members = sorted(kn.children.get(grp, []), key=kn.code)
         occs = [x for x in members if kn.is_a(x, "Occupation")]
@@ -1098,6 +1089,21 @@ class Composer:
             head = self.t(f"它下分{len(subs)}个类别：", f"It is divided into {len(subs)} groups:")
             self._member_list(head, subs, limit)
         self.d.suggestions = self.entity_suggestions(occs[0] if occs else grp)
+
+    def in_groups(self, node: str, limit: int) -> str:
+        """ ", in 护理人员／卫生专业技术人员…": the occupation groups above node, nearest first."""
+        kn = self.kn
+        up: list[str] = []
+        g = kn.first_iri(node, "rt:group") or kn.first_iri(node, "skos:broader")
+        while g and len(up) < limit:
+            up.append(g)
+            g = kn.first_iri(g, "rt:group") or kn.first_iri(g, "skos:broader")
+        if not up:
+            return ""
+        return self.t(
+            f"，属于{'／'.join(self.L(x) for x in up)}",
+            f", in {' / '.join(self.L(x) for x in up)}",
+        )
 
     def _member_list(self, head: str, members: list[str], limit: int) -> None:
         """A heading, then up to limit occupations or groups with their codes, then the count."""
@@ -1355,16 +1361,7 @@ class Composer:
                 f"的职业代码是 {code}（《中华人民共和国职业分类大典》2022年版）",
                 f" has the occupation code {code} (2022 Occupational Classification of China)",
             )
-        groups = []
-        g = kn.first_iri(occ, "rt:group")
-        while g and len(groups) < 4:
-            groups.append(g)
-            g = kn.first_iri(g, "rt:group") or kn.first_iri(g, "skos:broader")
-        if groups:
-            line += self.t(
-                f"，属于{'／'.join(self.L(x) for x in groups)}",
-                f", in {' / '.join(self.L(x) for x in groups)}",
-            )
+        line += self.in_groups(occ, 4)
         marks = []
         if kn.literal(occ, "rt:digital").lower() == "true":
             marks.append(self.t("数字职业（S）", "digital occupation (S)"))
